@@ -1,0 +1,1 @@
+"""CoT-Pose Studio core: SMPL pose type, kinematics, body models, export and rendering."""
