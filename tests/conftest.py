@@ -1,0 +1,7 @@
+"""Suite-wide settings: offline model loading and headless rendering."""
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
