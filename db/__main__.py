@@ -1,0 +1,6 @@
+"""Entry point of ``python -m db`` (see db.cli)."""
+import sys
+
+from db.cli import main
+
+sys.exit(main())
