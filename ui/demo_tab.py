@@ -1,0 +1,109 @@
+"""Demo tab: abstract prompt -> streamed reasoning -> 3D mesh, render and SMPL downloads. No login."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import gradio as gr
+
+from ui.model_holder import ModelHolder
+from ui.pose_assets import OutputArea, PoseAssets
+
+# One example per category of the seed taxonomy, worded as visitors write them.
+EXAMPLES = [
+    "Generate the pose of throwing a ball",
+    "Someone waving goodbye to a friend",
+    "A person doing a deep squat",
+    "Generate the pose of a ballet dancer on one leg",
+    "A karate fighter throwing a front kick",
+    "Someone playing the violin",
+    "A painter working on a canvas",
+    "Generate the pose of hiking up a steep slope",
+    "A police officer stopping traffic",
+    "Two friends hugging, the pose of one of them",
+    "A person sitting on a chair reading a book",
+]
+
+MAX_PROMPT_CHARS = 300
+
+
+def _assets_outputs(assets: PoseAssets | None) -> tuple:
+    if assets is None:
+        return None, None, None
+    return assets.glb, assets.png, [assets.npz, assets.json, assets.glb]
+
+
+def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
+    """The streaming handler behind the Generate button."""
+
+    def generate(prompt: str, seed: float, temperature: float, top_p: float, compare: bool) -> Iterator[tuple]:
+        from core.generate import PromptError
+
+        prompt = (prompt or "").strip()
+        if not prompt:
+            raise gr.Error("Please type a prompt, for example: “Generate the pose of throwing a ball”.")
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise gr.Error(f"The prompt has {len(prompt)} characters; please keep it under {MAX_PROMPT_CHARS}.")
+        generator = holder.get()
+        options = {"seed": int(seed), "temperature": float(temperature), "top_p": float(top_p)}
+        reasoning = ""
+        try:
+            for kind, payload in generator.stream(prompt, reasoning=True, **options):
+                if kind == "text":
+                    reasoning += payload
+                    yield reasoning, None, None, None, gr.skip(), gr.skip(), "Writing the joint-level description…"
+                elif kind == "pose":
+                    result = payload
+            assets = outputs.write(result.pose, stem="pose")
+            status = _timings(result.timings_ms)
+            yield (result.reasoning, *_assets_outputs(assets), None, None, status)
+            if compare:
+                plain = generator.generate(prompt, reasoning=False, **options)
+                plain_assets = outputs.write(plain.pose, stem="pose-no-reasoning")
+                yield (gr.skip(), gr.skip(), gr.skip(), gr.skip(), plain_assets.glb, plain_assets.png,
+                       status + f" · without reasoning: {plain.timings_ms.get('total', 0):.0f} ms")
+        except PromptError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    return generate
+
+
+def _timings(timings_ms: dict) -> str:
+    parts = [f"{name} {value:.0f} ms" for name, value in timings_ms.items()]
+    return "Done · " + ", ".join(parts)
+
+
+def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -> None:
+    """Lay out the Demo tab inside the current gr.Blocks/gr.Tab context."""
+    with gr.Row():
+        with gr.Column(scale=2):
+            prompt = gr.Textbox(label="Abstract prompt", lines=2, max_length=MAX_PROMPT_CHARS, elem_id="demo-prompt",
+                                placeholder="Generate the pose of throwing a ball")
+            with gr.Accordion("Sampling", open=False):
+                seed = gr.Number(label="Seed", value=0, precision=0, minimum=0)
+                temperature = gr.Slider(label="Temperature", minimum=0.0, maximum=1.5, step=0.05, value=0.7)
+                top_p = gr.Slider(label="Top-p", minimum=0.1, maximum=1.0, step=0.05, value=0.9)
+                compare = gr.Checkbox(label="Also generate without reasoning (comparison)", value=False,
+                                      elem_id="demo-compare")
+            run = gr.Button("Generate", variant="primary", elem_id="demo-generate")
+            gr.Examples(EXAMPLES, inputs=prompt, label="Examples from the action categories")
+            reasoning = gr.Textbox(label="Reasoning: joint-level description", lines=6, interactive=False,
+                                   elem_id="demo-reasoning")
+            status = gr.Markdown(elem_id="demo-status")
+        with gr.Column(scale=3):
+            with gr.Row():
+                mesh = gr.Model3D(label="3D pose (drag to rotate)", height=380, elem_id="demo-mesh",
+                                  clear_color=(0.95, 0.95, 0.97, 1.0))
+                image = gr.Image(label="Render", height=380, interactive=False, elem_id="demo-render")
+            files = gr.File(label="Downloads: SMPL parameters (.npz, .json) and mesh (.glb)", file_count="multiple",
+                            interactive=False, elem_id="demo-files")
+            with gr.Accordion("Without reasoning (comparison)", open=True):
+                with gr.Row():
+                    plain_mesh = gr.Model3D(label="3D pose without reasoning", height=260, elem_id="demo-plain-mesh",
+                                            clear_color=(0.95, 0.95, 0.97, 1.0))
+                    plain_image = gr.Image(label="Render without reasoning", height=260, interactive=False)
+    handler = make_demo_handler(holder, outputs)
+    event_args = dict(fn=handler, inputs=[prompt, seed, temperature, top_p, compare],
+                      outputs=[reasoning, mesh, image, files, plain_mesh, plain_image, status],
+                      api_name="generate", concurrency_limit=concurrency, concurrency_id="generate")
+    run.click(**event_args)
+    prompt.submit(**{**event_args, "api_name": False})
