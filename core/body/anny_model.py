@@ -31,6 +31,9 @@ def load_anny_model():
     """The default Anny model (``anny.Anny()``) in float32, built once per process; the first build on a machine
     fills the cache (about a minute)."""
     os.environ.setdefault("ANNY_CACHE_DIR", str(anny_cache_dir()))
+    import warp
+
+    warp.config.log_level = warp.LOG_ERROR  # no banner nor missing-CUDA-driver warning on CPU machines
     import anny
     import anny.paths
 

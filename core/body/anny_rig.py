@@ -26,8 +26,8 @@ ANNY_TO_PROJECT = torch.tensor([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, -1.0, 0.
 
 @dataclass(frozen=True)
 class TwistShare:
-    """A bone also turns by ``fraction`` of the twist of joint ``source``'s local rotation about the rest
-    direction from joint ``axis_from`` to joint ``axis_to``."""
+    """A bone also turns about its own axis by ``fraction`` of the twist of joint ``source``'s local rotation
+    about the rest direction from joint ``axis_from`` to joint ``axis_to``."""
 
     source: str
     axis_from: str
@@ -167,10 +167,20 @@ class AnnyRig:
         twisted = [(bone, twist) for bone, (_, twist) in enumerate(drivers) if twist is not None]
         self.twist_bones = torch.tensor([bone for bone, _ in twisted])
         self.twist_source = torch.tensor([JOINT_INDEX[t.source] for _, t in twisted])
+        # The twist angle is measured about the SMPL segment and applied about the bone's own axis (head to its
+        # only child's head), which leaves the child's head, hence every joint position, in place.
         axes = torch.stack([self.tpose_joints[JOINT_INDEX[t.axis_to]] - self.tpose_joints[JOINT_INDEX[t.axis_from]]
                             for _, t in twisted])
         self.twist_axes = axes / axes.norm(dim=-1, keepdim=True)
+        own = torch.stack([self.tpose_heads[self._only_child(bone)] - self.tpose_heads[bone] for bone, _ in twisted])
+        self.bone_axes = own / own.norm(dim=-1, keepdim=True)
         self.twist_fraction = torch.tensor([t.fraction for _, t in twisted], dtype=dtype)
+
+    def _only_child(self, bone: int) -> int:
+        children = [child for child, parent in enumerate(self.parents) if parent == bone]
+        if len(children) != 1:
+            raise ValueError(f"twist bone {self.labels[bone]} must have exactly one child, has {len(children)}")
+        return children[0]
 
     def _tpose_heads(self, heads: torch.Tensor, corrections: torch.Tensor) -> torch.Tensor:
         """Bone heads after the T-pose corrections, each bone turning about its own head; pelvis at the origin."""
@@ -188,7 +198,7 @@ class AnnyRig:
         _, world = forward_kinematics_full(local, transl=None)
         bones = world[:, self.driver].clone()
         angles = twist_angle(local[:, self.twist_source], self.twist_axes) * self.twist_fraction
-        twists = axis_rotation(self.twist_axes, angles)
+        twists = axis_rotation(self.bone_axes, angles)
         bones[:, self.twist_bones] = bones[:, self.twist_bones] @ twists
         return bones
 
