@@ -11,6 +11,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from pathlib import Path  # noqa: E402
 
+from core.generate import DEFAULT_CHECKPOINT  # noqa: E402
 from db import open_store  # noqa: E402
 from db.config import DB_FILE_NAME  # noqa: E402
 from ui.auth import ensure_first_admin  # noqa: E402
@@ -35,6 +36,7 @@ def prepare(config: AppConfig):
     if note:
         log.warning(note)
     jobs = JobManager(store, make_runner(config.runner), config.jobs_dir, config.train_launcher)
+    jobs.register_shipped(DEFAULT_CHECKPOINT)
     for job in jobs.refresh_running():
         log.info("job %s after restart: %s%s", job.id, job.state, f" ({job.error})" if job.error else "")
     active = store.jobs.active_checkpoint()

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import gradio as gr
 
+from core.generate import DEFAULT_TEMPERATURE, DEFAULT_TOP_P, MAX_PROMPT_CHARS, PromptError
 from ui.model_holder import ModelHolder
 from ui.pose_assets import OutputArea, PoseAssets
 
@@ -23,8 +24,6 @@ EXAMPLES = [
     "A person sitting on a chair reading a book",
 ]
 
-MAX_PROMPT_CHARS = 300
-
 
 def _assets_outputs(assets: PoseAssets | None) -> tuple:
     if assets is None:
@@ -36,16 +35,9 @@ def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
     """The streaming handler behind the Generate button."""
 
     def generate(prompt: str, seed: float, temperature: float, top_p: float, compare: bool) -> Iterator[tuple]:
-        from core.generate import PromptError
-
-        prompt = (prompt or "").strip()
-        if not prompt:
-            raise gr.Error("Please type a prompt, for example: “Generate the pose of throwing a ball”.")
-        if len(prompt) > MAX_PROMPT_CHARS:
-            raise gr.Error(f"The prompt has {len(prompt)} characters; please keep it under {MAX_PROMPT_CHARS}.")
         generator = holder.get()
         options = {"seed": int(seed), "temperature": float(temperature), "top_p": float(top_p)}
-        reasoning = ""
+        reasoning, result = "", None
         try:
             for kind, payload in generator.stream(prompt, reasoning=True, **options):
                 if kind == "text":
@@ -53,6 +45,8 @@ def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
                     yield reasoning, None, None, None, gr.skip(), gr.skip(), "Writing the joint-level description…"
                 elif kind == "pose":
                     result = payload
+            if result is None:
+                raise gr.Error("The model finished without a pose; please try again or change the seed.")
             assets = outputs.write(result.pose, stem="pose")
             status = _timings(result.timings_ms)
             yield (result.reasoning, *_assets_outputs(assets), None, None, status)
@@ -60,7 +54,7 @@ def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
                 plain = generator.generate(prompt, reasoning=False, **options)
                 plain_assets = outputs.write(plain.pose, stem="pose-no-reasoning")
                 yield (gr.skip(), gr.skip(), gr.skip(), gr.skip(), plain_assets.glb, plain_assets.png,
-                       status + f" · without reasoning: {plain.timings_ms.get('total', 0):.0f} ms")
+                       status + f" · without reasoning: {plain.timings_ms.get('total_ms', 0):.0f} ms")
         except PromptError as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -68,7 +62,7 @@ def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
 
 
 def _timings(timings_ms: dict) -> str:
-    parts = [f"{name} {value:.0f} ms" for name, value in timings_ms.items()]
+    parts = [f"{name.removesuffix('_ms')} {value:.0f} ms" for name, value in timings_ms.items()]
     return "Done · " + ", ".join(parts)
 
 
@@ -79,9 +73,11 @@ def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -
             prompt = gr.Textbox(label="Abstract prompt", lines=2, max_length=MAX_PROMPT_CHARS, elem_id="demo-prompt",
                                 placeholder="Generate the pose of throwing a ball")
             with gr.Accordion("Sampling", open=False):
-                seed = gr.Number(label="Seed", value=0, precision=0, minimum=0)
-                temperature = gr.Slider(label="Temperature", minimum=0.0, maximum=1.5, step=0.05, value=0.7)
-                top_p = gr.Slider(label="Top-p", minimum=0.1, maximum=1.0, step=0.05, value=0.9)
+                temperature = gr.Slider(label="Temperature (0 = always the most likely description)", minimum=0.0,
+                                        maximum=1.5, step=0.05, value=DEFAULT_TEMPERATURE)
+                top_p = gr.Slider(label="Top-p", minimum=0.05, maximum=1.0, step=0.05, value=DEFAULT_TOP_P)
+                seed = gr.Number(label="Seed (varies the result when temperature > 0)", value=0, precision=0,
+                                 minimum=0)
                 compare = gr.Checkbox(label="Also generate without reasoning (comparison)", value=False,
                                       elem_id="demo-compare")
             run = gr.Button("Generate", variant="primary", elem_id="demo-generate")
@@ -95,7 +91,7 @@ def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -
                                   clear_color=(0.95, 0.95, 0.97, 1.0))
                 image = gr.Image(label="Render", height=380, interactive=False, elem_id="demo-render")
             files = gr.File(label="Downloads: SMPL parameters (.npz, .json) and mesh (.glb)", file_count="multiple",
-                            interactive=False, elem_id="demo-files")
+                            interactive=False, height=120, elem_id="demo-files")
             with gr.Accordion("Without reasoning (comparison)", open=True):
                 with gr.Row():
                     plain_mesh = gr.Model3D(label="3D pose without reasoning", height=260, elem_id="demo-plain-mesh",

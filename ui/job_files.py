@@ -17,11 +17,14 @@ def tail_text(path: Path, max_lines: int = 40, max_bytes: int = 64_000) -> str:
         with open(path, "rb") as handle:
             handle.seek(0, 2)
             size = handle.tell()
-            handle.seek(max(0, size - max_bytes))
+            start = max(0, size - max_bytes)
+            handle.seek(start)
             data = handle.read().decode("utf-8", errors="replace")
     except FileNotFoundError:
         return ""
-    lines = [line.rsplit("\r", 1)[-1] for line in data.replace("\r\n", "\n").split("\n")]
+    lines = [line.rsplit("\r", 1)[-1] for line in data.replace("\r\n", "\n").rstrip("\n").split("\n")]
+    if start > 0:
+        lines = lines[1:]  # the first line was cut by the seek
     return "\n".join(lines[-max_lines:])
 
 

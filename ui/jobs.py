@@ -6,6 +6,7 @@ moves are atomic in the store, and a lost race just re-reads the row.
 """
 from __future__ import annotations
 
+import json
 import secrets
 import socket
 import sys
@@ -15,8 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from core.generate import resolve_model_dir
 from db import ConflictError, Store
 from db.jobs import JobInfo
+from ui.job_files import read_metrics
 from ui.runner import JobHandle, JobRunner, RunState
 
 JOB_KIND = "finetune"
@@ -61,33 +64,38 @@ class JobManager:
         return Path(job.config["run_dir"])
 
     def metrics_path(self, job: JobInfo) -> Path:
-        return self.run_dir(job) / "finetune" / "metrics.jsonl"
+        return self.checkpoint_path(job) / "metrics.jsonl"
 
     def checkpoint_path(self, job: JobInfo) -> Path:
-        return self.run_dir(job) / "finetune" / "final"
+        """The stage directory the training CLI fills: model/, summary.json, metrics.jsonl."""
+        return self.run_dir(job) / JOB_KIND
 
     def handle(self, job: JobInfo) -> JobHandle:
         return JobHandle(self.runner.name, str(job.pid), self.job_dir(job))
 
     # -- launching -------------------------------------------------------------------------------------------
-    def _command(self, config_path: Path, base_checkpoint: Path) -> list[str]:
+    def _command(self, config_path: Path, export_path: str) -> list[str]:
         entry = [sys.executable, "-m", "training"] if self.launcher == "python" else \
             ["accelerate", "launch", "-m", "training"]
-        return [*entry, JOB_KIND, "--config", str(config_path), "--base-checkpoint", str(base_checkpoint)]
+        return [*entry, JOB_KIND, "--config", str(config_path), "--export", export_path]
 
     def launch(self, created_by: int, export_id: int, base_checkpoint: Path, hyper: Hyperparameters,
                extra: dict | None = None) -> JobInfo:
         """Record a job, write its training config and start it; the job is 'failed' if it cannot start."""
         hyper.validate()
         export = self.store.exports.get(export_id)
-        if not base_checkpoint.is_dir():
-            raise ValueError(f"base checkpoint {base_checkpoint} is not a directory")
+        try:
+            base_model = resolve_model_dir(base_checkpoint)
+        except FileNotFoundError as exc:
+            raise ValueError(f"base checkpoint: {exc}") from exc
         job_dir = (self.jobs_dir / f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}").resolve()
         run_dir = job_dir / "run"
         finetune = {"epochs": hyper.epochs, "batch_size": hyper.batch_size, "lr": hyper.lr, "lora_r": hyper.lora_r,
                     "lora_alpha": hyper.lora_alpha, "lora_dropout": hyper.lora_dropout, **(extra or {})}
-        training_config = {"run_dir": str(run_dir), "data": {"export": export.path}, "finetune": finetune}
-        job_dir.mkdir(parents=True)
+        training_config = {"run_dir": str(run_dir), "finetune": finetune}
+        # The fine-tuning stage puts LoRA on top of <run_dir>/pretrain/model: point that at the chosen base.
+        (run_dir / "pretrain").mkdir(parents=True)
+        (run_dir / "pretrain" / "model").symlink_to(base_model, target_is_directory=True)
         config_path = job_dir / "config.yaml"
         config_path.write_text(yaml.safe_dump(training_config, sort_keys=False))
         job = self.store.jobs.create_job(
@@ -95,11 +103,22 @@ class JobManager:
                        "runner": self.runner.name, "job_dir": str(job_dir), "run_dir": str(run_dir)},
             export_id=export_id, created_by=created_by, log_path=str(job_dir / "train.log"))
         try:
-            handle = self.runner.submit(self._command(config_path, base_checkpoint), job_dir)
+            handle = self.runner.submit(self._command(config_path, export.path), job_dir)
         except OSError as exc:
             self.store.jobs.update_job_state(job.id, "failed", error=f"could not start the job: {exc}")
             raise
         return self.store.jobs.update_job_state(job.id, "running", pid=int(handle.ref), host=self.host)
+
+    def register_shipped(self, checkpoint: Path) -> None:
+        """List the shipped demo checkpoint with its evaluation metrics (active when nothing else is)."""
+        resolved = str(checkpoint.resolve())
+        if not checkpoint.is_dir() or any(c.path == resolved for c in self.store.jobs.list_checkpoints()):
+            return
+        try:
+            self.store.jobs.register_checkpoint(checkpoint, read_checkpoint_metrics(checkpoint),
+                                                activate=self.store.jobs.active_checkpoint() is None)
+        except ConflictError:
+            pass  # another app process registered it at the same moment
 
     # -- reconciling -----------------------------------------------------------------------------------------
     def refresh(self, job: JobInfo) -> JobInfo:
@@ -144,14 +163,23 @@ class JobManager:
         return job
 
 
-def read_checkpoint_metrics(checkpoint: Path) -> dict:
-    """Evaluation figures a checkpoint's manifest carries (``metrics`` key), or {} when it has none."""
-    import json
-
-    manifest = checkpoint / "manifest.json"
+def _json_dict(path: Path) -> dict:
     try:
-        payload = json.loads(manifest.read_text())
+        payload = json.loads(path.read_text())
     except (FileNotFoundError, ValueError):
         return {}
-    metrics = payload.get("metrics", {}) if isinstance(payload, dict) else {}
-    return metrics if isinstance(metrics, dict) else {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def read_checkpoint_metrics(checkpoint: Path) -> dict:
+    """Figures for the checkpoints table: evaluation metrics from a packaged checkpoint's manifest, or for a
+    fine-tuning run its summary (steps, samples, data hash) and last logged losses."""
+    figures = dict(_json_dict(checkpoint / "manifest.json").get("metrics") or {})
+    summary = _json_dict(checkpoint / "summary.json")
+    figures.update({key: value for key, value in summary.items()
+                    if key in ("steps", "epochs", "train_samples", "data_sha256")})
+    losses = read_metrics(checkpoint / "metrics.jsonl")
+    if not losses.empty:
+        last = losses[losses["step"] == losses["step"].max()]
+        figures.update({f"final_{row.metric}": round(row.value, 4) for row in last.itertuples()})
+    return figures

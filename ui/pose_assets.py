@@ -40,12 +40,12 @@ class OutputArea:
 
     def write(self, pose: Pose, stem: str) -> PoseAssets:
         """Write mesh, render and parameter files for a single pose into a new folder."""
-        from core.export import export_mesh
+        from core.export import export_pose
         from core.render import render_pose
 
         folder = self._fresh_dir()
         paths = PoseAssets(*(str(folder / f"{stem}.{ext}") for ext in ("glb", "png", "npz", "json")))
-        export_mesh(pose, paths.glb)
+        export_pose(pose, paths.glb)
         with self._render_lock:
             image = render_pose(pose, size=RENDER_SIZE)
         _save_image(image, paths.png)

@@ -6,19 +6,26 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
+from core.generate import DEFAULT_CHECKPOINT as SHIPPED_CHECKPOINT
 from db import InputError, NotFoundError, Store
 from ui.auth import require
 from ui.job_files import METRICS_COLUMNS, device_summary, read_metrics, tail_text
 from ui.jobs import Hyperparameters, JobManager
 from ui.model_holder import ModelHolder
 
-SHIPPED_CHECKPOINT = Path(__file__).resolve().parents[1] / "checkpoints" / "demo"
 JOB_COLUMNS = ["job", "state", "export", "epochs", "lr", "started (UTC)", "ended (UTC)", "error"]
 CHECKPOINT_COLUMNS = ["id", "job", "active", "metrics", "path"]
 
 
 def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _checkpoint_label(checkpoint) -> str:
+    if checkpoint.job_id is None and Path(checkpoint.path) == SHIPPED_CHECKPOINT.resolve():
+        return f"checkpoint {checkpoint.id}: shipped demo model"
+    return f"checkpoint {checkpoint.id}: job {checkpoint.job_id}" if checkpoint.job_id else \
+        f"checkpoint {checkpoint.id}: {checkpoint.path}"
 
 
 def _metrics_text(metrics: dict) -> str:
@@ -40,10 +47,11 @@ class TrainHandlers:
         return [(f"{e.name}-v{e.version} · {e.count} samples · sha256 {e.sha256[:10]}", e.id)
                 for e in self.store.exports.list()]
 
+    def _checkpoint_choices(self) -> list[tuple[str, int]]:
+        return [(_checkpoint_label(c), c.id) for c in self.store.jobs.list_checkpoints()]
+
     def _base_choices(self) -> list[tuple[str, str]]:
-        choices = [(f"shipped demo checkpoint ({SHIPPED_CHECKPOINT.name})", str(SHIPPED_CHECKPOINT))]
-        choices += [(f"checkpoint {c.id} (job {c.job_id})", c.path) for c in self.store.jobs.list_checkpoints()]
-        return choices
+        return [(_checkpoint_label(c), c.path) for c in self.store.jobs.list_checkpoints()]
 
     def _job_choices(self) -> list[tuple[str, int]]:
         return [(f"job {j.id} · {j.state} · {_when(j.created_at)}", j.id) for j in self.store.jobs.list_jobs()]
@@ -63,19 +71,18 @@ class TrainHandlers:
     def _active_text(self) -> str:
         active = self.store.jobs.active_checkpoint()
         serving = self.holder.checkpoint or SHIPPED_CHECKPOINT
-        label = f"checkpoint {active.id}" if active else "the shipped demo checkpoint"
+        label = _checkpoint_label(active) if active else "the shipped demo checkpoint"
         return f"**Demo model**: {label} · serving `{serving}`"
 
     def overview(self, user):
         """Everything the tab lists: exports, base checkpoints, jobs and checkpoints (reconciling running jobs)."""
         require(self.store, user, "admin")
         self.jobs.refresh_running()
-        checkpoints = [(f"checkpoint {c.id} (job {c.job_id})", c.id) for c in self.store.jobs.list_checkpoints()]
-        exports = self._export_choices()
+        exports, bases, active = self._export_choices(), self._base_choices(), self.store.jobs.active_checkpoint()
         return (gr.Dropdown(choices=exports, value=exports[0][1] if exports else None),
-                gr.Dropdown(choices=self._base_choices(), value=str(SHIPPED_CHECKPOINT)),
+                gr.Dropdown(choices=bases, value=active.path if active else (bases[0][1] if bases else None)),
                 gr.Dropdown(choices=self._job_choices()), self._jobs_table(),
-                gr.Dropdown(choices=checkpoints), self._checkpoints_table(), self._active_text(),
+                gr.Dropdown(choices=self._checkpoint_choices()), self._checkpoints_table(), self._active_text(),
                 f"**Training device**: {device_summary()} · runner: {self.jobs.runner.name}")
 
     def overview_if_admin(self, user):
@@ -116,7 +123,7 @@ class TrainHandlers:
         """Status line, log tail and loss curves of one job (polled by a timer while the tab is open)."""
         require(self.store, user, "admin")
         if job_id is None:
-            return "No job selected.", "", pd.DataFrame(columns=METRICS_COLUMNS), gr.skip()
+            return "No job selected.", "", pd.DataFrame(columns=METRICS_COLUMNS), gr.skip(), gr.skip(), gr.skip()
         try:
             job = self.jobs.refresh(self.store.jobs.get_job(int(job_id)))
         except NotFoundError as exc:
@@ -127,7 +134,8 @@ class TrainHandlers:
         if job.error:
             status += f"  \n{job.error}"
         log = tail_text(Path(job.log_path)) if job.log_path else ""
-        return status, log, read_metrics(self.jobs.metrics_path(job)), self._jobs_table()
+        return (status, log, read_metrics(self.jobs.metrics_path(job)), self._jobs_table(),
+                self._checkpoints_table(), gr.Dropdown(choices=self._checkpoint_choices()))
 
     def cancel(self, user, job_id):
         """Ask a running job to stop."""
@@ -201,7 +209,7 @@ def build_train_tab(handlers: TrainHandlers, user_state: gr.State) -> dict:
     export_button.click(handlers.export, [user_state, export_name], [export, message], api_name="train_export")
     launch.click(handlers.launch, [user_state, export, base, lora_r, lora_alpha, lora_dropout, epochs, batch_size, lr],
                  [job, jobs_table, message], api_name="train_launch")
-    watch_outputs = [status, log, plot, jobs_table]
+    watch_outputs = [status, log, plot, jobs_table, checkpoints_table, checkpoint]
     job.change(handlers.watch, [user_state, job], watch_outputs, api_name="train_watch")
     timer.tick(handlers.watch, [user_state, job], watch_outputs, api_name=False, show_progress="hidden")
     cancel.click(handlers.cancel, [user_state, job], [message], api_name="train_cancel")
