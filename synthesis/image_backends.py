@@ -50,8 +50,6 @@ class RenderImage:
             raise ValueError(f"{action!r}: the render backend needs the pose")
         return to_png(render_pose(pose, size=self.size, views=list(self.views)))
 
-    def describe(self) -> dict[str, Any]:
-        return {"size": self.size, "views": list(self.views)}
 
 
 @dataclass
@@ -88,7 +86,7 @@ class FluxLoraImage:
 
         if not Path(self.model_path).is_dir():
             raise FileNotFoundError(f"FLUX weights not found at {self.model_path} (a local diffusers directory)")
-        pipeline = FluxPipeline.from_pretrained(self.model_path, torch_dtype=getattr(torch, self.dtype),
+        pipeline = FluxPipeline.from_pretrained(self.model_path, dtype=getattr(torch, self.dtype),
                                                 local_files_only=True)
         if self.lora_path:
             pipeline.load_lora_weights(self.lora_path, weight_name=self.lora_weight_name, adapter_name="style")
@@ -107,11 +105,6 @@ class FluxLoraImage:
         )
         return to_png(result.images[0])
 
-    def describe(self) -> dict[str, Any]:
-        return {"model_path": self.model_path, "lora_path": self.lora_path, "lora_scale": self.lora_scale,
-                "trigger": self.trigger, "suffix": self.suffix, "prompt_template": self.prompt_template,
-                "height": self.height, "width": self.width, "steps": self.steps,
-                "guidance_scale": self.guidance_scale}
 
 
 @dataclass
@@ -124,6 +117,3 @@ class NoImage:
 
     def image(self, prompt: str, action: str, pose: Pose | None, seed: int) -> None:
         return None
-
-    def describe(self) -> dict[str, Any]:
-        return {}

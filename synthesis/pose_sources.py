@@ -8,11 +8,9 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from core.placement import place_on_ground
 from core.pose import Pose
-from core.posespec import solve
 from synthesis.smplx_adapter import load_smplx_file
 from synthesis.work_items import WorkItem
 
@@ -23,18 +21,17 @@ class EstimationError(RuntimeError):
 
 @dataclass
 class SeedSpecPose:
-    """Solve the item's pose spec (core.posespec); joint-limit or goal reports become flags, never silence."""
+    """The authored pose: the item's spec solved by core.posespec (solved once by the seed library, cached).
+
+    Joint-limit or goal reports of the solver become flags, never silence.
+    """
 
     name: str = "seed_spec"
 
     def pose(self, item: WorkItem, image_png: bytes | None, seed: int) -> tuple[Pose, list[str]]:
-        if item.spec is None:
-            raise ValueError(f"{item.key}: the seed_spec pose backend needs an item with a pose spec")
-        result = solve(item.spec, seed=seed, name=item.key)
-        return result.pose, [f"solver: {problem}" for problem in result.problems]
-
-    def describe(self) -> dict[str, Any]:
-        return {}
+        if item.solved_pose is None:
+            raise ValueError(f"{item.key}: the seed_spec pose backend needs items from the seed_library prompts")
+        return item.solved_pose, [f"solver: {problem}" for problem in item.solver_problems]
 
 
 @dataclass
@@ -72,6 +69,3 @@ class CommandEstimatorPose:
         flags = [f"estimator: {people.batch_size} people found, the first was used"] if people.batch_size > 1 else []
         first = people[0]
         return place_on_ground(Pose(first.global_orient, first.body_pose)), flags
-
-    def describe(self) -> dict[str, Any]:
-        return {"command": self.command, "frame": self.frame, "hands": self.hands, "timeout_s": self.timeout_s}

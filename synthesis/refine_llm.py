@@ -50,8 +50,3 @@ class LLMRefiner:
     def refine(self, action: str, caption: str, facts: list[str], image_png: bytes | None, seed: int) -> str:
         messages = build_messages(action, caption, facts, image_png if self.send_image else None)
         return self.client().chat(messages, temperature=self.temperature, max_tokens=self.max_tokens)
-
-    def describe(self) -> dict[str, Any]:
-        client = self.client()
-        return {"base_url": client.base_url, "model": client.model, "temperature": self.temperature,
-                "max_tokens": self.max_tokens, "send_image": self.send_image}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from typing import Any
 
 _SUBJECT = re.compile(r"^(?:the person|this person|the figure|the body|the subject|someone|they|he|she)\s+(?=\w)",
                       re.IGNORECASE)
@@ -61,6 +60,3 @@ class RuleRefiner:
         if self.closing:
             parts.append(rng.choice(_CLOSINGS).format(action=action))
         return " ".join(parts)
-
-    def describe(self) -> dict[str, Any]:
-        return {"closing": self.closing}

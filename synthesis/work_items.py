@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.pose import Pose
+
 
 @dataclass(frozen=True)
 class WorkItem:
@@ -20,6 +22,8 @@ class WorkItem:
     source: str
     spec: dict[str, Any] | None = None
     flags: frozenset[str] = field(default_factory=frozenset)
+    solved_pose: Pose | None = None
+    solver_problems: tuple[str, ...] = ()
 
     def unit_key(self, settings: dict[str, Any]) -> str:
         """A stable id of this item processed under these settings (what a resumed run skips)."""
