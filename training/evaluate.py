@@ -1,0 +1,220 @@
+"""Evaluation on held-out unseen actions: MPJPE (root rotation aligned), PFD / TFD / MFD, side by side.
+
+Every method gets the action's abstract prompt and produces a pose (and, when it has one, a description). Scores
+are taken against the closest of the action's reference samples (its authored variants, mirrors and variations),
+the same way for every method. Feature distances are Euclidean distances between unit-norm embeddings of the
+retrieval model (range 0..2): PFD pose vs reference pose, TFD generated vs reference description, MFD generated
+description vs generated pose.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from core.kinematics import joint_positions
+from core.model.reasoning import CoTPoseModel
+from core.model.text_encoder import encode_texts
+from core.pose import Pose
+from core.rotations import matrix_to_6d, sixd_to_axis_angle, axis_angle_to_matrix
+from training.config import TrainingConfig
+from training.data import Sample, poses_of, split_samples
+from training.retrieval import TextPoseRetrieval, retrieval_recalls
+
+OPEN_PROMPTS = (
+    "Generate the pose of reaching for a high shelf",
+    "Generate the pose of throwing a ball",
+    "Generate the pose of sitting on a chair",
+    "Generate the pose of doing a push-up",
+    "Generate the pose of bowing politely",
+    "Generate the pose of kicking a football",
+    "Generate the pose of celebrating a victory with both arms up",
+    "Generate the pose of tying a shoelace",
+)
+
+
+@dataclass
+class Prediction:
+    pose: Pose
+    text: str | None
+
+
+def root_aligned_mpjpe(pred: Pose, refs: Pose) -> torch.Tensor:
+    """(R,) MPJPE in metres of one predicted pose against each reference, after giving the prediction each
+    reference's global root rotation; joints are pelvis-centred."""
+    full = pred.full.expand(refs.batch_size, -1, -1).clone()
+    full[:, 0] = refs.global_orient
+    pj = joint_positions(Pose.from_full(full))
+    rj = joint_positions(refs.with_transl(None))
+    pj, rj = pj - pj[:, :1], rj - rj[:, :1]
+    return (pj - rj).norm(dim=-1).mean(-1)
+
+
+def mean_pose(samples: list[Sample]) -> Pose:
+    """Chordal mean of the training poses: per joint, the averaged 6D rotation re-orthonormalised."""
+    sixd = matrix_to_6d(axis_angle_to_matrix(poses_of(samples).full)).mean(0, keepdim=True)
+    return Pose.from_full(sixd_to_axis_angle(sixd))
+
+
+def model_predictions(model_dir: Path, prompts: list[str], reasoning: bool) -> list[Prediction]:
+    """Greedy generations of a trained model directory."""
+    model = CoTPoseModel.from_pretrained(model_dir)
+    vectors = encode_texts(prompts)
+    out = []
+    for prompt, vector in zip(prompts, vectors):
+        text, probs = [], None
+        for kind, value in model.stream(prompt, vector, reasoning=reasoning, temperature=0.0):
+            if kind == "text":
+                text.append(value)
+            else:
+                probs = value
+        pose = model.pose_tokenizer.decode(probs.argmax(-1).unsqueeze(0))
+        out.append(Prediction(pose, "".join(text).strip() if reasoning else None))
+    return out
+
+
+def nearest_neighbour_predictions(train: list[Sample], prompts: list[str]) -> list[Prediction]:
+    """MiniLM nearest seen action prompt -> that action's first authored pose and its description."""
+    first: dict[str, Sample] = {}
+    for s in train:
+        if not s.mirrored:
+            first.setdefault(s.abstract_prompt, s)
+    seen = sorted(first)
+    similarity = encode_texts(prompts) @ encode_texts(seen).T
+    picks = [first[seen[i]] for i in similarity.argmax(1).tolist()]
+    return [Prediction(poses_of([s]), s.detailed) for s in picks]
+
+
+def score(predictions: list[Prediction], references: list[list[Sample]], retrieval: TextPoseRetrieval) -> dict:
+    """Mean MPJPE (mm), PFD, TFD, MFD over the evaluated actions."""
+    mpjpe, pfd, tfd, mfd = [], [], [], []
+    with torch.no_grad():
+        for pred, refs in zip(predictions, references):
+            ref_poses = poses_of(refs)
+            errors = root_aligned_mpjpe(pred.pose, ref_poses)
+            mpjpe.append(float(errors.min()) * 1000)
+            aligned = Pose.from_full(torch.cat([ref_poses.global_orient.unsqueeze(1),
+                                                pred.pose.body_pose.expand(len(refs), -1, -1)], dim=1))
+            pred_feat = retrieval.embed_poses(aligned)
+            ref_feat = retrieval.embed_poses(ref_poses.with_transl(None))
+            pfd.append(float((pred_feat - ref_feat).norm(dim=-1).min()))
+            if pred.text is not None:
+                text_feat = retrieval.embed_texts([pred.text or " "])
+                ref_text = retrieval.embed_texts(sorted({r.detailed for r in refs}))
+                tfd.append(float((ref_text - text_feat).norm(dim=-1).min()))
+                mfd.append(float((text_feat - retrieval.embed_poses(pred.pose)).norm(dim=-1).squeeze()))
+    mean = lambda xs: float(np.mean(xs)) if xs else None  # noqa: E731
+    return {"MPJPE_mm": mean(mpjpe), "PFD": mean(pfd), "TFD": mean(tfd), "MFD": mean(mfd), "n": len(predictions)}
+
+
+def _fmt(value: float | None, digits: int) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def write_report(path: Path, rows: dict[str, dict], extra: dict, sheet: str | None, open_sheet: str | None) -> None:
+    """The markdown report: the table, the retrieval model's recall and the tokenizer's reconstruction error."""
+    lines = ["# Evaluation on unseen actions", "",
+             f"{extra['actions']} held-out actions (never seen in any training stage), prompt "
+             "\"Generate the pose of <action>\", greedy decoding. Lower is better everywhere. MPJPE after giving "
+             "the prediction the reference's global root rotation; PFD/TFD/MFD are distances between unit-norm "
+             "features of our contrastive text-pose retrieval model; each score uses the closest of the action's "
+             "reference samples. Regenerate with `python -m training evaluate --config training/configs/demo.yaml`.",
+             "", "| Method | MPJPE (mm) | PFD | TFD | MFD |", "|---|---|---|---|---|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {_fmt(r['MPJPE_mm'], 1)} | {_fmt(r['PFD'], 4)} | {_fmt(r['TFD'], 4)} | "
+                     f"{_fmt(r['MFD'], 4)} |")
+    rec = extra["retrieval"]
+    lines += ["", "Retrieval model (held-out pool of "
+              f"{rec.get('pool', 0)} unseen-action samples): text->pose "
+              + ", ".join(f"{k.split('_')[1]} {v:.2f}" for k, v in rec.items() if k.startswith("text2pose"))
+              + "; pose->text "
+              + ", ".join(f"{k.split('_')[1]} {v:.2f}" for k, v in rec.items() if k.startswith("pose2text")) + "."]
+    if extra.get("tokenizer"):
+        tok = extra["tokenizer"]
+        lines += ["", f"Pose tokenizer: held-out reconstruction MPJPE {tok['mpjpe_mm']:.1f} mm, code perplexity "
+                  f"{tok['perplexity']:.0f} ({tok['codes_used']} codes used on held-out poses)."]
+    if sheet:
+        lines += ["", "Columns: reference, ours (CoT), ours without reasoning, nearest-neighbour retrieval.", "",
+                  f"![unseen actions]({Path(sheet).name})"]
+    if open_sheet:
+        lines += ["", "Prompts outside the taxonomy (ours, CoT):", "", f"![open prompts]({Path(open_sheet).name})"]
+    examples = extra.get("examples", [])
+    if examples:
+        lines += ["", "## Example reasoning (ours, unseen actions)", ""]
+        lines += [f"- **{e['prompt']}**: {e['reasoning']}" for e in examples]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _contact_sheets(config: TrainingConfig, actions: list[str], refs: list[list[Sample]], columns: dict,
+                    open_predictions: list[Prediction]) -> tuple[str, str]:
+    os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+    from core.contact_sheet import make_contact_sheet
+    from core.placement import place_on_ground
+
+    count = min(config.evaluate.sheet_prompts, len(actions))
+    poses, labels = [], []
+    for i in range(count):
+        poses.append(poses_of(refs[i][:1]))
+        labels.append(f"{actions[i][:22]}: ref")
+        for name, preds in columns.items():
+            poses.append(preds[i].pose)
+            labels.append(name)
+    sheet = make_contact_sheet(place_on_ground(Pose.cat([p.with_transl(None) for p in poses])), labels,
+                               columns=1 + len(columns), size=160, progress=True)
+    sheet.save(config.evaluate.contact_sheet, optimize=True)
+    open_poses = place_on_ground(Pose.cat([p.pose.with_transl(None) for p in open_predictions]))
+    open_labels = [p.replace("Generate the pose of ", "")[:30] for p in OPEN_PROMPTS]
+    open_path = str(Path(config.evaluate.contact_sheet).with_name("evaluation_open_prompts.png"))
+    make_contact_sheet(open_poses, open_labels, columns=4, size=160, progress=True).save(open_path, optimize=True)
+    return config.evaluate.contact_sheet, open_path
+
+
+def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool = True) -> dict:
+    """Score every available trained variant and the baselines; write the report, sheets and evaluation.json."""
+    train, unseen = split_samples(samples)
+    by_action: dict[str, list[Sample]] = defaultdict(list)
+    for s in unseen:
+        by_action[s.action].append(s)
+    actions = sorted(by_action)
+    refs = [by_action[a] for a in actions]
+    prompts = [refs_[0].abstract_prompt for refs_ in refs]
+    retrieval = TextPoseRetrieval.from_pretrained(config.run_path / "retrieval")
+    run = config.run_path
+    variants = {"Ours (CoT)": ("finetune", True),
+                "Ours without reasoning (pose loss only)": ("finetune-pose-loss-only", False),
+                "Ours, text loss only (ablation 1)": ("finetune-text-loss-only", True),
+                "Ours, unrefined descriptions (ablation 2)": ("finetune-unrefined", True),
+                "Ours (CoT) decoded with --no-reasoning": ("finetune", False)}
+    predictions: dict[str, list[Prediction]] = {}
+    for name, (folder, reasoning) in variants.items():
+        if (run / folder / "model").is_dir():
+            predictions[name] = model_predictions(run / folder / "model", prompts, reasoning)
+    predictions["Nearest-neighbour retrieval (MiniLM)"] = nearest_neighbour_predictions(train, prompts)
+    average = mean_pose(train)
+    predictions["Mean pose"] = [Prediction(average, None) for _ in prompts]
+    rows = {name: score(preds, refs, retrieval) for name, preds in predictions.items()}
+    tok_path = run / "tokenizer" / "tokenizer_metrics.json"
+    extra = {"actions": len(actions), "retrieval": retrieval_recalls(retrieval, [s for s in unseen if not s.mirrored]),
+             "tokenizer": json.loads(tok_path.read_text()).get("heldout") if tok_path.is_file() else None,
+             "examples": [{"prompt": p, "reasoning": pr.text} for p, pr in
+                          zip(prompts[:6], predictions.get("Ours (CoT)", [])[:6])]}
+    sheet = open_sheet = None
+    if render and "Ours (CoT)" in predictions:
+        columns = {k: predictions[k] for k in ("Ours (CoT)", "Ours without reasoning (pose loss only)",
+                                              "Nearest-neighbour retrieval (MiniLM)") if k in predictions}
+        short = {"Ours (CoT)": "ours", "Ours without reasoning (pose loss only)": "no reasoning",
+                 "Nearest-neighbour retrieval (MiniLM)": "nearest neighbour"}
+        open_preds = model_predictions(run / "finetune" / "model", list(OPEN_PROMPTS), True)
+        sheet, open_sheet = _contact_sheets(config, actions, refs, {short[k]: v for k, v in columns.items()},
+                                            open_preds)
+        extra["open_prompts"] = [{"prompt": p, "reasoning": o.text} for p, o in zip(OPEN_PROMPTS, open_preds)]
+    write_report(Path(config.evaluate.report), rows, extra, sheet, open_sheet)
+    result = {"rows": rows, **extra}
+    (run / "evaluation.json").write_text(json.dumps(result, indent=2) + "\n")
+    return result
