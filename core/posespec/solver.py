@@ -18,7 +18,9 @@ from core.posespec.vocabulary import GROUPS
 from core.rotations import matrix_to_axis_angle
 from core.skeleton import JOINT_INDEX, PARENTS, Skeleton
 
-IK_MAX_EVALUATIONS = 80
+IK_ITERATIONS_PER_ROUND = 40
+IK_ROUNDS = 3
+IK_TOLERANCE_CHANGE = 1e-4
 STATED_WEIGHT = 1.0  # pull back towards the angles the author wrote (per rad^2)
 UNSTATED_WEIGHT = 0.15  # naturalness: unstated limb angles prefer the relaxed anatomical zero
 UNSTATED_CENTRAL_WEIGHT = 1.0  # ... and the spine, neck and head move even more reluctantly
@@ -74,8 +76,8 @@ def _run_ik(parsed: ParsedSpec, start: torch.Tensor, seed: int, skeleton: Skelet
     movable = _movable_dofs(parsed)
     lo, hi = LIMITS_RAD[movable, 0], LIMITS_RAD[movable, 1]
     free = torch.clamp(start[movable] + jitter[movable], lo, hi).requires_grad_(True)
-    optimiser = torch.optim.LBFGS([free], lr=1.0, max_iter=IK_MAX_EVALUATIONS, line_search_fn="strong_wolfe",
-                                  tolerance_change=1e-7)
+    optimiser = torch.optim.LBFGS([free], lr=1.0, max_iter=IK_ITERATIONS_PER_ROUND, line_search_fn="strong_wolfe",
+                                  tolerance_change=IK_TOLERANCE_CHANGE)
 
     def closure() -> torch.Tensor:
         optimiser.zero_grad()
@@ -89,7 +91,12 @@ def _run_ik(parsed: ParsedSpec, start: torch.Tensor, seed: int, skeleton: Skelet
         loss.backward()
         return loss
 
-    optimiser.step(closure)
+    for _ in range(IK_ROUNDS):  # a quick first round; more only while a goal is still unmet
+        optimiser.step(closure)
+        with torch.no_grad():
+            dofs = start.index_put((movable,), torch.maximum(torch.minimum(free, hi), lo)).unsqueeze(0)
+            if float(goal_residuals(parsed.goals, _joints(dofs, parsed.global_rotation, skeleton)).max()) <= 0:
+                break
     return start.index_put((movable,), torch.maximum(torch.minimum(free.detach(), hi), lo))
 
 
