@@ -153,7 +153,11 @@ def load_category_file(path: Path) -> list[SeedAction]:
              f"'category' is {category!r}, expected {CATEGORIES[slug]!r} for {slug}.yaml")
     actions_raw = raw.get("actions")
     _require(isinstance(actions_raw, list) and bool(actions_raw), where, "'actions' must be a non-empty list")
-    return [_parse_action(a, category, slug, f"{where} action {i}") for i, a in enumerate(actions_raw)]
+    actions = [_parse_action(a, category, slug, f"{where} action {i}") for i, a in enumerate(actions_raw)]
+    labels = [a.label for a in actions]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    _require(not repeated, where, f"labels appear twice: {repeated}")
+    return actions
 
 
 def load_library(seed_dir: Path | str = SEED_DIR, categories: list[str] | None = None) -> SeedLibrary:
@@ -175,9 +179,7 @@ def load_library(seed_dir: Path | str = SEED_DIR, categories: list[str] | None =
     for action in actions:
         if action.label in seen:
             raise SeedLibraryError(
-                f"label {action.label!r} appears in both {seen[action.label]!r} and {action.category!r}"
-                if seen[action.label] != action.category else
-                f"label {action.label!r} appears twice in {action.category!r}")
+                f"label {action.label!r} appears in both {seen[action.label]!r} and {action.category!r}")
         seen[action.label] = action.category
     if categories is None:
         for action in actions:
