@@ -125,7 +125,7 @@ class JobManager:
         """Bring a running job's record up to date with its process; registers the checkpoint on success."""
         if job.state != "running" or job.pid is None:
             return job
-        if job.host and job.host != self.host:
+        if self.runner.host_bound and job.host and job.host != self.host:
             return job  # started by a server on another machine; only that machine can see its process
         status = self.runner.poll(self.handle(job))
         if status.state is RunState.RUNNING:

@@ -56,6 +56,7 @@ class JobRunner(ABC):
     """Backend that runs a command outside the web server."""
 
     name: str
+    host_bound: bool = False  # True when only the submitting machine can see the job (local processes)
 
     @abstractmethod
     def submit(self, command: list[str], job_dir: Path, env: dict[str, str] | None = None) -> JobHandle:
@@ -114,6 +115,7 @@ class LocalProcessRunner(JobRunner):
     """Runs jobs as detached processes on this machine (own session, so a server restart does not kill them)."""
 
     name = "local"
+    host_bound = True
 
     def __init__(self) -> None:
         self._children: dict[int, subprocess.Popen] = {}
