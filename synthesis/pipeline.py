@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from dataclasses import dataclass
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -43,6 +46,26 @@ class RunSummary:
     skipped_items: int
     added: int
     total: int
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+class StageClock:
+    """Seconds spent per stage (summed over items; in worker processes when the run is parallel)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - start
+
+    def add(self, other: dict[str, float]) -> None:
+        for name, seconds in other.items():
+            self.seconds[name] += seconds
 
 
 def item_seed(base_seed: int, item: WorkItem) -> int:
@@ -50,27 +73,35 @@ def item_seed(base_seed: int, item: WorkItem) -> int:
     return int(hashlib.sha256(f"{base_seed}/{item.key}".encode()).hexdigest()[:8], 16)
 
 
-def _image(stages: Stages, item: WorkItem, pose: Pose | None, seed: int) -> bytes | None:
-    return stages.image.image(item.abstract_prompt, item.action, pose, seed)
+def _image(stages: Stages, clock: StageClock, item: WorkItem, pose: Pose | None, seed: int) -> bytes | None:
+    with clock.stage("image"):
+        return stages.image.image(item.abstract_prompt, item.action, pose, seed)
 
 
-def _pose_and_image(stages: Stages, item: WorkItem, seed: int) -> tuple[Pose, bytes | None, list[str]]:
+def _pose_and_image(stages: Stages, clock: StageClock, item: WorkItem,
+                    seed: int) -> tuple[Pose, bytes | None, list[str]]:
     if stages.image.needs_pose:
-        pose, flags = stages.pose.pose(item, None, seed)
-        return pose, _image(stages, item, pose, seed), flags
-    image = _image(stages, item, None, seed)
-    pose, flags = stages.pose.pose(item, image, seed)
+        with clock.stage("pose"):
+            pose, flags = stages.pose.pose(item, None, seed)
+        return pose, _image(stages, clock, item, pose, seed), flags
+    image = _image(stages, clock, item, None, seed)
+    with clock.stage("pose"):
+        pose, flags = stages.pose.pose(item, image, seed)
     return pose, image, flags
 
 
-def _captioned(stages: Stages, item: WorkItem, pose: Pose, image: bytes | None, flags: list[str],
-               variant: str, seed: int) -> list[Triplet]:
+def _captioned(stages: Stages, clock: StageClock, item: WorkItem, pose: Pose, image: bytes | None,
+               flags: list[str], variant: str, seed: int) -> list[Triplet]:
     """One triplet per caption of the pose: raw caption, refined text, contradiction flags."""
     triplets = []
     provenance = stages.provenance()
-    for index, caption in enumerate(stages.caption.captions(pose, seed)):
-        refined = stages.refine.refine(item.action, caption.text, caption.facts, image, seed + index)
-        problems = [f"contradiction: {p}" for p in stages.caption.contradictions(refined, caption)]
+    with clock.stage("caption"):
+        captions = stages.caption.captions(pose, seed)
+    for index, caption in enumerate(captions):
+        with clock.stage("refine"):
+            refined = stages.refine.refine(item.action, caption.text, caption.facts, image, seed + index)
+        with clock.stage("check"):
+            problems = [f"contradiction: {p}" for p in stages.caption.contradictions(refined, caption)]
         triplets.append(Triplet(
             category=item.category, action=item.action, abstract_prompt=item.abstract_prompt,
             detailed_raw=caption.text, detailed_refined=refined, source=item.source, split=item.split,
@@ -81,14 +112,15 @@ def _captioned(stages: Stages, item: WorkItem, pose: Pose, image: bytes | None, 
     return triplets
 
 
-def _mirrored(stages: Stages, item: WorkItem, triplets: list[Triplet], seed: int) -> list[Triplet]:
+def _mirrored(stages: Stages, clock: StageClock, item: WorkItem, triplets: list[Triplet],
+              seed: int) -> list[Triplet]:
     """Mirror twins: pose mirrored, left/right swapped in every text and flag, image re-drawn or flipped."""
     if not triplets:
         return []
     pose = mirror_pose(triplets[0].pose)
     image = triplets[0].image_png
     if image is not None:
-        image = _image(stages, item, pose, seed) if stages.image.needs_pose else mirror_png(image)
+        image = _image(stages, clock, item, pose, seed) if stages.image.needs_pose else mirror_png(image)
     return [Triplet(
         category=t.category, action=t.action, abstract_prompt=t.abstract_prompt,
         detailed_raw=swap_sides_in_text(t.detailed_raw), detailed_refined=swap_sides_in_text(t.detailed_refined),
@@ -97,19 +129,22 @@ def _mirrored(stages: Stages, item: WorkItem, triplets: list[Triplet], seed: int
     ) for t in triplets]
 
 
-def triplets_for_item(stages: Stages, item: WorkItem, seed: int) -> list[Triplet]:
+def triplets_for_item(stages: Stages, item: WorkItem, seed: int,
+                      clock: StageClock | None = None) -> list[Triplet]:
     """All samples of one work item (see the module docstring for the order)."""
+    clock = clock or StageClock()
     try:
-        pose, image, flags = _pose_and_image(stages, item, seed)
-        groups = [_captioned(stages, item, pose, image, flags, item.variant, seed)]
-        varied = stages.augment.variations_of(pose, stages.caption.key_posecodes, seed)
+        pose, image, flags = _pose_and_image(stages, clock, item, seed)
+        groups = [_captioned(stages, clock, item, pose, image, flags, item.variant, seed)]
+        with clock.stage("augment"):
+            varied = stages.augment.variations_of(pose, stages.caption.key_posecodes, seed)
         for number, variation in enumerate(varied, start=1):
             # a generated image shows the original pose, not the variation: only a render can be re-drawn
-            var_image = _image(stages, item, variation, seed) if stages.image.needs_pose else None
-            groups.append(_captioned(stages, item, variation, var_image, flags,
+            var_image = _image(stages, clock, item, variation, seed) if stages.image.needs_pose else None
+            groups.append(_captioned(stages, clock, item, variation, var_image, flags,
                                      f"{item.variant} / variation {number}", seed + number))
         if stages.augment.mirror:
-            groups += [_mirrored(stages, item, group, seed) for group in list(groups)]
+            groups += [_mirrored(stages, clock, item, group, seed) for group in list(groups)]
     except Exception as exc:
         raise SynthesisError(f"{item.key}: {type(exc).__name__}: {exc}") from exc
     return [triplet for group in groups for triplet in group]
@@ -123,32 +158,37 @@ def _init_worker(config: SynthesisConfig) -> None:
     _WORKER_STAGES = Stages.from_config(config)
 
 
-def _work(job: tuple[WorkItem, int]) -> list[Triplet]:
+def _work(job: tuple[WorkItem, int]) -> tuple[list[Triplet], dict[str, float]]:
     item, seed = job
-    return triplets_for_item(_WORKER_STAGES, item, seed)
+    clock = StageClock()
+    return triplets_for_item(_WORKER_STAGES, item, seed, clock), dict(clock.seconds)
 
 
-def _results(stages: Stages, config: SynthesisConfig, jobs: list[tuple[WorkItem, int]]) -> Iterator[list[Triplet]]:
-    """Per-item triplet lists in job order, computed here or in a process pool."""
+def _results(stages: Stages, config: SynthesisConfig,
+             jobs: list[tuple[WorkItem, int]]) -> Iterator[tuple[list[Triplet], dict[str, float]]]:
+    """Per-item (triplets, stage seconds) in job order, computed here or in a process pool."""
     if config.workers == 0:
         for item, seed in jobs:
-            yield triplets_for_item(stages, item, seed)
+            clock = StageClock()
+            yield triplets_for_item(stages, item, seed, clock), dict(clock.seconds)
         return
     context = multiprocessing.get_context("spawn")  # a fresh process per worker: no inherited GL/torch state
     with context.Pool(min(config.workers, max(1, len(jobs))), _init_worker, (config,)) as pool:
         yield from pool.imap(_work, jobs, chunksize=1)
 
 
-def _batched(results: Iterable[list[Triplet]], jobs: list[tuple[WorkItem, int]], size: int):
-    batch, keys = [], []
-    for (item, _), triplets in zip(jobs, results):
+def _batched(results: Iterable[tuple[list[Triplet], dict[str, float]]], jobs: list[tuple[WorkItem, int]],
+             size: int, clock: StageClock):
+    batch, items = [], []
+    for (item, _), (triplets, seconds) in zip(jobs, results):
+        clock.add(seconds)
         batch.append(triplets)
-        keys.append(item)
+        items.append(item)
         if len(batch) == size:
-            yield batch, keys
-            batch, keys = [], []
+            yield batch, items
+            batch, items = [], []
     if batch:
-        yield batch, keys
+        yield batch, items
 
 
 def unit_settings(config: SynthesisConfig) -> dict[str, Any]:
@@ -161,7 +201,9 @@ def run(config: SynthesisConfig, limit: int | None = None, output: str | Path | 
     """Run the pipeline over the prompt stage's items (the first ``limit`` of them), resuming where it stopped."""
     out = OutputDirectory(output or config.output, config.as_dict())
     stages = Stages.from_config(config)
-    items = list(stages.prompts.items())
+    clock = StageClock()
+    with clock.stage("prompts"):
+        items = list(stages.prompts.items())
     items = items[:limit] if limit is not None else items
     settings = unit_settings(config)
     jobs = [(item, item_seed(config.seed, item)) for item in items
@@ -169,10 +211,11 @@ def run(config: SynthesisConfig, limit: int | None = None, output: str | Path | 
     added = 0
     with tqdm(total=len(items), initial=len(items) - len(jobs), desc="synthesis", unit="pose",
               disable=not progress) as bar:
-        for batch, batch_items in _batched(_results(stages, config, jobs), jobs, config.batch_size):
-            added += out.write_batch([t for triplets in batch for t in triplets],
-                                     [item.unit_key(settings) for item in batch_items])
+        for batch, batch_items in _batched(_results(stages, config, jobs), jobs, config.batch_size, clock):
+            with clock.stage("write"):
+                added += out.write_batch([t for triplets in batch for t in triplets],
+                                         [item.unit_key(settings) for item in batch_items])
             bar.update(len(batch))
             bar.set_postfix(samples=out.count)
     out.write_manifest()
-    return RunSummary(out.path, len(items), len(items) - len(jobs), added, out.count)
+    return RunSummary(out.path, len(items), len(items) - len(jobs), added, out.count, dict(clock.seconds))

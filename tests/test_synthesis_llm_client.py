@@ -1,51 +1,13 @@
 """The chat-completions client and LLM refiner against a real local HTTP server speaking the API.
 
-A hosted LLM cannot run on this offline machine, so the server here is a small threaded http.server that
-implements POST /v1/chat/completions (and fails on purpose to exercise retries and rate limits).
+A hosted LLM cannot run on this offline machine, so the server (tests/synthesis_chat_server.py) is a threaded
+http.server implementing POST /v1/chat/completions; it fails on purpose to exercise retries and rate limits.
 """
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
+from synthesis_chat_server import ChatServer
 
 from synthesis.llm_client import ChatClient, LLMError
 from synthesis.refine_llm import LLMRefiner
-
-
-class ChatServer:
-    """Scripted responses: each request pops (status, headers, body) or, when empty, answers normally."""
-
-    def __init__(self):
-        self.script: list[tuple[int, dict, str]] = []
-        self.requests: list[dict] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                server.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-                if server.script:
-                    status, headers, text = server.script.pop(0)
-                else:
-                    user = body["messages"][-1]["content"][0]["text"]
-                    action = user.split("\n")[0].removeprefix("Action: ")
-                    text = json.dumps({"choices": [{"message": {"role": "assistant",
-                                                                "content": f"To {action}, the person leans."}}]})
-                    status, headers = 200, {}
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(text.encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
 @pytest.fixture(scope="module")

@@ -67,3 +67,29 @@ def test_bad_input_names_file_and_field(tmp_path, change, message):
     with pytest.raises(SmplxInputError, match=message) as info:
         load_smplx_file(tmp_path / "bad.npz")
     assert "bad.npz" in str(info.value)
+
+
+ESTIMATOR_SCRIPT = """
+import sys, numpy as np
+image, output = sys.argv[1], sys.argv[2]
+assert open(image, 'rb').read().startswith(b'\\x89PNG')
+body = np.zeros((2, 63)); body[:, 3 * 3 + 0] = 1.2  # left knee (joint 4) bent, two people found
+np.savez(output, smplx_root_pose=np.tile([3.14159265, 0, 0], (2, 1)), smplx_body_pose=body,
+         smplx_lhand_pose=np.zeros((2, 45)), smplx_rhand_pose=np.zeros((2, 45)), cam_trans=np.zeros((2, 3)))
+"""
+
+
+def test_command_estimator_runs_the_tool_and_converts_its_output(tmp_path):
+    import sys
+    from synthesis.pose_sources import CommandEstimatorPose, EstimationError
+    from synthesis.work_items import WorkItem
+    script = tmp_path / "estimate.py"
+    script.write_text(ESTIMATOR_SCRIPT)
+    item = WorkItem("k", "Sports", "kicking", "v", "Generate the pose of kicking", "train", "generated")
+    source = CommandEstimatorPose(command=[sys.executable, str(script), "{image}", "{output}"])
+    pose, flags = source.pose(item, b"\x89PNG...", seed=0)
+    assert pose.batch_size == 1 and float(pose.body_pose[0, 3, 0]) == pytest.approx(1.2)
+    assert pose.transl is not None and flags == ["estimator: 2 people found, the first was used"]
+    failing = CommandEstimatorPose(command=[sys.executable, "-c", "import sys; sys.exit('no person')"])
+    with pytest.raises(EstimationError, match="k: estimator .* exited 1 .*no person"):
+        failing.pose(item, b"\x89PNG", 0)
