@@ -21,7 +21,8 @@ CANONICAL_POSE_ANGLES: dict[str, dict[str, tuple[float, float, float]]] = {
     "T-pose": {},
     "A-pose": {"left_shoulder": (0, 0, -45), "right_shoulder": (0, 0, 45)},
     "sitting": {
-        "left_hip": (-90, 0, 0), "right_hip": (-90, 0, 0), "left_knee": (90, 0, 0), "right_knee": (90, 0, 0),
+        # The rest thighs lean ~5 degrees forward, so 85 degrees of hip flexion makes them horizontal.
+        "left_hip": (-85, 0, 0), "right_hip": (-85, 0, 0), "left_knee": (85, 0, 0), "right_knee": (85, 0, 0),
         **_ARMS_DOWN, "left_elbow": (0, -55, 0), "right_elbow": (0, 55, 0),
     },
     "squatting": {

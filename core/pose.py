@@ -77,7 +77,13 @@ class Pose:
     @classmethod
     def from_full(cls, full: torch.Tensor) -> "Pose":
         """From (B, 24, 3) or (B, 72) axis-angle with the root first."""
-        full = _as_tensor("pose", full, torch.float32).reshape(-1, NUM_BODY_JOINTS + 1, 3)
+        full = _as_tensor("pose", full, torch.float32)
+        joints = NUM_BODY_JOINTS + 1
+        per_joint = full.ndim in (2, 3) and tuple(full.shape[-2:]) == (joints, 3)
+        flat = full.ndim in (1, 2) and full.shape[-1] == joints * 3
+        if not (per_joint or flat):
+            raise PoseError(f"pose must have shape (B, 24, 3) or (B, 72), got {tuple(full.shape)}")
+        full = full.reshape(-1, joints, 3)
         return cls(full[:, 0], full[:, 1:])
 
     @property

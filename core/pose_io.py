@@ -72,8 +72,16 @@ def load_npz(path: str | Path) -> Pose:
     except (OSError, ValueError) as exc:
         raise PoseFileError(f"{path}: not a readable .npz file ({exc})") from exc
     with data:
-        full = _body_from_npz(path, data)
-        transl = np.asarray(data["trans"], np.float32).reshape(len(full), 3) if "trans" in data else None
+        try:
+            full = _body_from_npz(path, data)
+        except PoseFileError:
+            raise
+        except ValueError as exc:  # arrays whose frame counts disagree
+            raise PoseFileError(f"{path}: pose arrays do not fit together ({exc})") from exc
+        transl = np.asarray(data["trans"], np.float32) if "trans" in data else None
+        if transl is not None and transl.size != 3 * len(full):
+            raise PoseFileError(f"{path}: 'trans' has shape {transl.shape}; expected ({len(full)}, 3)")
+        transl = None if transl is None else transl.reshape(len(full), 3)
         betas = None
         if "betas" in data:
             betas = np.asarray(data["betas"], np.float32)
@@ -106,6 +114,8 @@ def pose_from_json_dict(payload: dict, source: str = "<json>") -> Pose:
         raise PoseFileError(f"{source}: 'poses' must be a non-empty list")
     poses = []
     for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise PoseFileError(f"{source}: pose {i} must be an object, got {type(item).__name__}")
         missing = [k for k in ("global_orient", "body_pose") if k not in item]
         if missing:
             raise PoseFileError(f"{source}: pose {i} is missing {', '.join(missing)}")
