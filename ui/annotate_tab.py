@@ -165,12 +165,11 @@ def build_annotate_tab(handlers: AnnotateHandlers, user_state: gr.State) -> dict
         next_button = gr.Button("Next sample (N)", elem_id="annotate-next", scale=1)
     info = gr.Markdown(elem_id="annotate-info")
     with gr.Row():
-        with gr.Column(scale=2):
-            with gr.Row():
-                image = gr.Image(label="Image / render", height=300, interactive=False, elem_id="annotate-image")
-                mesh = gr.Model3D(label="3D pose (drag to rotate)", height=300, elem_id="annotate-mesh",
-                                  clear_color=(0.95, 0.95, 0.97, 1.0))
         with gr.Column(scale=3):
+            image = gr.Image(label="Image / render", height=260, interactive=False, elem_id="annotate-image")
+            mesh = gr.Model3D(label="3D pose (drag to rotate)", height=300, elem_id="annotate-mesh",
+                              clear_color=(0.95, 0.95, 0.97, 1.0))
+        with gr.Column(scale=4):
             prompt = gr.Textbox(label="Abstract prompt", interactive=False, elem_id="annotate-prompt")
             raw = gr.Textbox(label="Detailed description: raw (captioner output)", lines=3, interactive=False,
                              elem_id="annotate-raw")
@@ -179,12 +178,12 @@ def build_annotate_tab(handlers: AnnotateHandlers, user_state: gr.State) -> dict
             reason = gr.Dropdown(REJECT_REASONS, value=REJECT_REASONS[0], label="Reject reason",
                                  allow_custom_value=True, elem_id="annotate-reason")
             with gr.Row():
-                approve = gr.Button("Approve (A)", variant="primary", elem_id="annotate-approve")
-                edit = gr.Button("Edit & approve (E)", elem_id="annotate-edit")
-                reject = gr.Button("Reject (R)", variant="stop", elem_id="annotate-reject")
-                skip = gr.Button("Skip (S)", elem_id="annotate-skip")
-                undo = gr.Button("Undo last (U)", elem_id="annotate-undo")
-    progress = gr.Markdown(elem_id="annotate-progress")
+                approve = gr.Button("Approve (A)", variant="primary", size="md", elem_id="annotate-approve")
+                edit = gr.Button("Edit & approve (E)", size="md", elem_id="annotate-edit")
+                reject = gr.Button("Reject (R)", variant="stop", size="md", elem_id="annotate-reject")
+                skip = gr.Button("Skip (S)", size="md", elem_id="annotate-skip")
+                undo = gr.Button("Undo (U)", size="md", elem_id="annotate-undo")
+            progress = gr.Markdown(elem_id="annotate-progress")
 
     view = [held, info, image, mesh, prompt, raw, refined, progress]
     filters = [category, source, flagged]

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,9 @@ class OutputArea:
     def __init__(self, root: Path, max_age_s: float = 3600.0) -> None:
         self.root = root
         self.max_age_s = max_age_s
-        self._render_lock = threading.Lock()  # one offscreen GL context at a time
+        # pyrender's offscreen EGL context stays current in the thread that made it, and Gradio runs handlers
+        # on a pool of threads: every render goes through this one thread.
+        self._gl_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
         root.mkdir(parents=True, exist_ok=True)
 
     def _fresh_dir(self) -> Path:
@@ -46,8 +48,7 @@ class OutputArea:
         folder = self._fresh_dir()
         paths = PoseAssets(*(str(folder / f"{stem}.{ext}") for ext in ("glb", "png", "npz", "json")))
         export_pose(pose, paths.glb)
-        with self._render_lock:
-            image = render_pose(pose, size=RENDER_SIZE)
+        image = self._gl_thread.submit(render_pose, pose, size=RENDER_SIZE).result()
         _save_image(image, paths.png)
         save_npz(paths.npz, pose)
         save_json(paths.json, pose)
