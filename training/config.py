@@ -25,13 +25,13 @@ def _build(cls, payload: dict | None, where: str):
 
 @dataclass
 class DataConfig:
-    """Where triplets come from: a dataset export directory, else the seed library built on the fly."""
+    """Where triplets come from: a dataset export directory, else the seed library run through the offline
+    synthesis stages (posecode captions, rule refinement, mirrors, posecode-preserving variations)."""
 
     export: str | None = None
-    seed_dir: str = "data/seed"
-    variations: int = 3
-    variation_std: float = 0.04
-    captions_per_pose: int = 2
+    variations: int = 2
+    variation_deg: float = 6.0
+    captions_per_pose: int = 3
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Choose the training triplets: a dataset export when configured, else the seed library built on the fly."""
+"""Choose the training triplets: a dataset export when configured, else the seed library via offline synthesis."""
 from __future__ import annotations
 
 from training.config import TrainingConfig
@@ -11,4 +11,4 @@ def load_samples(config: TrainingConfig) -> list[Sample]:
         return load_export(config.data.export)
     from training.seed_source import seed_library_samples
 
-    return seed_library_samples(config.data, config.seed)
+    return seed_library_samples(config.data, config.seed, config.run_path)

@@ -76,7 +76,7 @@ def train_tokenizer(config: TrainingConfig, samples: list[Sample]) -> dict[str, 
         optimizer.step()
         scheduler.step()
         step += 1
-        extra = {"loss_rotation": float(losses["rotation"]), "mpjpe_train_mm": 1000 * float(losses["joints"])}
+        extra = {"loss_rotation": losses["rotation"].item(), "mpjpe_train_mm": 1000 * losses["joints"].item()}
         if step % stage.eval_every == 0 or step == stage.steps:
             if len(heldout_full):
                 extra["mpjpe_heldout_mm"] = evaluate_tokenizer(model, heldout_full)["mpjpe_mm"]
