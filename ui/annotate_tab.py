@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import gradio as gr
+from PIL import Image
 from sqlalchemy import select
 
 from db import ConflictError, InputError, LeaseError, NotFoundError, Store
@@ -76,7 +78,8 @@ class AnnotateHandlers:
             return (None, message, None, None, "", "", "", progress)
         sample = claim.sample
         assets = self.outputs.write(sample.to_pose(), stem=f"sample-{sample.id}")
-        image = sample.image if sample.image else assets.png
+        # The synthesis image lives in the imported directory, outside the app's file area: pass pixels, not a path.
+        image = Image.open(sample.image) if sample.image and Path(sample.image).is_file() else assets.png
         flags = ", ".join(sample.flags) if sample.flags else "none"
         info = (f"{note}  \n" if note else "") + (
             f"**Sample {sample.id}** · {sample.category} / {sample.action} ({sample.variant or 'default'}) · "
@@ -130,6 +133,22 @@ class AnnotateHandlers:
         except (InputError, NotFoundError) as exc:
             raise gr.Error(str(exc)) from exc
         return self._next(user, filters, note)
+
+    def approve(self, user, held, category, source, flagged, refined, reason):
+        """Approve the held sample (with the edit, if the refined text was changed)."""
+        return self.decide("approve", user, held, category, source, flagged, refined, reason)
+
+    def edit_approve(self, user, held, category, source, flagged, refined, reason):
+        """Approve the held sample with the edited refined text."""
+        return self.decide("edit_approve", user, held, category, source, flagged, refined, reason)
+
+    def reject(self, user, held, category, source, flagged, refined, reason):
+        """Reject the held sample with the chosen reason."""
+        return self.decide("reject", user, held, category, source, flagged, refined, reason)
+
+    def skip(self, user, held, category, source, flagged, refined, reason):
+        """Pass on the held sample; it is not offered to this annotator again."""
+        return self.decide("skip", user, held, category, source, flagged, refined, reason)
 
     def undo(self, user, held, category, source, flagged):
         """Undo my last decision and reopen that sample."""
@@ -188,9 +207,10 @@ def build_annotate_tab(handlers: AnnotateHandlers, user_state: gr.State) -> dict
     view = [held, info, image, mesh, prompt, raw, refined, progress]
     filters = [category, source, flagged]
     next_button.click(handlers.next_sample, [user_state, held, *filters], view, api_name="annotate_next")
-    for button, action in ((approve, "approve"), (edit, "edit_approve"), (reject, "reject"), (skip, "skip")):
-        button.click(lambda *args, _action=action: handlers.decide(_action, *args),
-                     [user_state, held, *filters, refined, reason], view, api_name=f"annotate_{action}")
+    for button, handler in ((approve, handlers.approve), (edit, handlers.edit_approve), (reject, handlers.reject),
+                            (skip, handlers.skip)):
+        button.click(handler, [user_state, held, *filters, refined, reason], view,
+                     api_name=f"annotate_{handler.__name__}")
     undo.click(handlers.undo, [user_state, held, *filters], view, api_name="annotate_undo")
     for control in filters:
         control.input(handlers.next_sample, [user_state, held, *filters], view, api_name=False)
