@@ -12,7 +12,6 @@ from rich.table import Table
 
 from db import migrate
 from db.config import DATA_DIR_ENV, database_url
-from db.dataset import DatasetError
 from db.engine import make_engine
 from db.errors import StoreError
 from db.models import ROLES
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=False)
     try:
         if args.command == "upgrade":
-            engine = make_engine(database_url(args.database_url))
+            engine = make_engine(database_url(args.database_url), writer=True)
             before = migrate.current_revision(engine)
             after = migrate.upgrade(engine, args.revision)
             console.print(f"database {engine.url.render_as_string(hide_password=True)}: {before or 'empty'} -> {after}")
@@ -121,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                                         progress=sys.stderr.isatty())
             console.print(f"exported {info.count} samples to {info.path} (sha256 {info.sha256})")
         store.close()
-    except (StoreError, DatasetError) as exc:
+    except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,7 +15,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from db.dataset import SCHEMA_VERSION, content_sha256
 from db.errors import InputError, NotFoundError
 from db.models import DatasetExport, ImportBatch, Sample, utcnow
 from db.queue import QueueFilter
@@ -62,8 +61,9 @@ def _copy_image(source: Path, target_dir: Path) -> str | None:
 def _write_dataset(rows: list[tuple[Sample, str]], directory: Path, manifest: dict[str, Any],
                    progress: bool) -> tuple[str, dict[str, Any]]:
     """Write samples.jsonl, poses.npz, images and manifest.json; returns (sha256, manifest)."""
-    from core.pose import Pose
+    from core.pose import Pose  # torch: imported only when exporting, so `import db` stays light
     from core.pose_io import save_npz
+    from db.dataset import SCHEMA_VERSION, content_sha256
 
     directory.mkdir(parents=True)
     lines, missing_images = [], 0

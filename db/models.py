@@ -13,6 +13,7 @@ SAMPLE_STATUSES = ("pending", "approved", "rejected")
 DECISIONS = ("approve", "reject", "edit_approve")
 ROLES = ("annotator", "admin")
 JOB_STATES = ("queued", "running", "succeeded", "failed", "cancelled")
+MAX_TEXT_CHARS = 8000  # longest description (imported or edited) the store accepts
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, true, update
+from sqlalchemy import ColumnElement, exists, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from db.errors import ConflictError, InputError, LeaseError, NotFoundError
-from db.models import DECISIONS, Annotator, Review, Sample, Skip, utcnow
-from db.records import MAX_TEXT_CHARS
-from db.samples import SampleInfo, load_sample, sample_info
-from db.users import require_annotator
+from db.models import DECISIONS, MAX_TEXT_CHARS, Annotator, Review, Sample, Skip, utcnow
+from db.samples import SampleInfo, load_sample
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -27,6 +25,14 @@ DEFAULT_LEASE_SECONDS = 600
 MAX_REASON_CHARS = 2000
 _CANDIDATES = 8
 _CLAIM_ROUNDS = 5
+
+# The hot path (claim, decide) runs Core statements on the tables: the ORM's unit-of-work and bulk-update
+# bookkeeping would triple the per-decision cost without buying anything here.
+_S = Sample.__table__
+_R = Review.__table__
+_A = Annotator.__table__
+_K = Skip.__table__
+_NO_LEASE = {"lease_annotator_id": None, "lease_token": None, "lease_expires_at": None}
 
 
 @dataclass(frozen=True)
@@ -40,12 +46,18 @@ class QueueFilter:
     def clauses(self) -> list[ColumnElement[bool]]:
         clauses = []
         if self.category is not None:
-            clauses.append(Sample.category == self.category)
+            clauses.append(_S.c.category == self.category)
         if self.source is not None:
-            clauses.append(Sample.source == self.source)
+            clauses.append(_S.c.source == self.source)
         if self.flagged is not None:
-            clauses.append(Sample.flagged.is_(self.flagged))
+            clauses.append(_S.c.flagged.is_(self.flagged))
         return clauses
+
+    def matches(self, sample) -> bool:
+        """Whether a row with category, source and flagged attributes passes the filter."""
+        return ((self.category is None or sample.category == self.category)
+                and (self.source is None or sample.source == self.source)
+                and (self.flagged is None or bool(sample.flagged) == self.flagged))
 
 
 @dataclass(frozen=True)
@@ -121,26 +133,25 @@ class Agreement:
         return self.agreeing_pairs / self.pairs if self.pairs else None
 
 
-def _review_info(review: Review, status: str) -> ReviewInfo:
+def _review_info(review, status: str) -> ReviewInfo:
     return ReviewInfo(review.id, review.sample_id, review.annotator_id, review.decision, review.edited_text,
                       review.reason, review.created_at, review.undone_at, status)
 
 
+
+
 def _lease_is_free(now: datetime) -> ColumnElement[bool]:
-    return or_(Sample.lease_expires_at.is_(None), Sample.lease_expires_at <= now)
+    return or_(_S.c.lease_expires_at.is_(None), _S.c.lease_expires_at <= now)
 
 
 def _lease_is_mine(sample_id: int, annotator_id: int, token: str, now: datetime) -> list[ColumnElement[bool]]:
-    return [Sample.id == sample_id, Sample.status == "pending", Sample.lease_annotator_id == annotator_id,
-            Sample.lease_token == token, Sample.lease_expires_at > now]
-
-
-_NO_LEASE = {"lease_annotator_id": None, "lease_token": None, "lease_expires_at": None}
+    return [_S.c.id == sample_id, _S.c.status == "pending", _S.c.lease_annotator_id == annotator_id,
+            _S.c.lease_token == token, _S.c.lease_expires_at > now]
 
 
 def _lease_problem(session: Session, sample_id: int, annotator_id: int, token: str, now: datetime) -> Exception:
     """Why the conditional update on a lease matched no row, as an error to raise."""
-    row = session.get(Sample, sample_id, populate_existing=True)
+    row = session.connection().execute(select(_S).where(_S.c.id == sample_id)).first()
     if row is None:
         return NotFoundError(f"sample {sample_id} does not exist")
     if row.status != "pending":
@@ -154,21 +165,41 @@ def _lease_problem(session: Session, sample_id: int, annotator_id: int, token: s
                       "claim it again")
 
 
-def _resolve(session: Session, sample: Sample, now: datetime) -> None:
-    """Set status/final text from the active reviews: majority once ``required_reviews`` are in, a tie waits
-    for one more review, fewer reviews mean pending."""
-    reviews = session.scalars(
-        select(Review).where(Review.sample_id == sample.id, Review.undone_at.is_(None)).order_by(Review.id)
-    ).all()
-    approvals = [review for review in reviews if review.decision != "reject"]
-    sample.review_count = len(reviews)
-    if len(reviews) < sample.required_reviews or 2 * len(approvals) == len(reviews):
-        sample.status, sample.final_text, sample.decided_at = "pending", None, None
-    elif 2 * len(approvals) > len(reviews):
-        edits = [review.edited_text for review in approvals if review.edited_text]
-        sample.status, sample.final_text, sample.decided_at = "approved", (edits or [sample.detailed_refined])[-1], now
+def _active_votes(session: Session, sample_id: int) -> list[tuple[str, str | None]]:
+    """(decision, edited_text) of the sample's active reviews, oldest first."""
+    return [tuple(row) for row in session.connection().execute(
+        select(_R.c.decision, _R.c.edited_text).where(_R.c.sample_id == sample_id, _R.c.undone_at.is_(None))
+        .order_by(_R.c.id))]
+
+
+def _settle(session: Session, sample_id: int, votes: list[tuple[str, str | None]], required: int,
+            refined_text: str, now: datetime) -> str:
+    """Store the sample's status, final text and review count implied by its active votes; returns the status.
+
+    Fewer than ``required`` votes: pending. Otherwise the majority of approve (incl. edit_approve) versus
+    reject decides; a tie stays pending until one more annotator breaks it. The approved text is the latest
+    edit among the approving votes, else the refined description.
+    """
+    approvals = [(decision, text) for decision, text in votes if decision != "reject"]
+    if len(votes) < required or 2 * len(approvals) == len(votes):
+        status, final_text, decided_at = "pending", None, None
+    elif 2 * len(approvals) > len(votes):
+        edits = [text for _, text in approvals if text]
+        status, final_text, decided_at = "approved", (edits or [refined_text])[-1], now
     else:
-        sample.status, sample.final_text, sample.decided_at = "rejected", None, now
+        status, final_text, decided_at = "rejected", None, now
+    session.connection().execute(update(_S).where(_S.c.id == sample_id).values(
+        status=status, final_text=final_text, decided_at=decided_at, review_count=len(votes)))
+    return status
+
+
+def _require_annotator(session: Session, annotator_id: int) -> None:
+    active = session.connection().execute(
+        select(_A.c.active).where(_A.c.id == annotator_id)).scalar_one_or_none()
+    if not active:
+        raise NotFoundError(f"annotator {annotator_id} does not exist or is deactivated")
+
+
 
 
 def _check_decision(decision: str, edited_text: str | None, reason: str | None) -> str | None:
@@ -212,43 +243,46 @@ class QueueService:
         ttl = _check_lease_seconds(lease_seconds)
 
         def work(session: Session) -> Claim | None:
-            require_annotator(session, annotator_id)
+            _require_annotator(session, annotator_id)
+            connection = session.connection()
             now = utcnow()
-            held = session.execute(
-                select(Sample.id, Sample.lease_token).where(
-                    Sample.lease_annotator_id == annotator_id, Sample.lease_expires_at > now,
-                    Sample.status == "pending", *filters.clauses()).limit(1)
-            ).first()
-            if held is not None:
-                session.execute(update(Sample).where(Sample.id == held.id).values(lease_expires_at=now + ttl))
-                return Claim(sample_info(*load_sample(session, held.id)), held.lease_token, now + ttl)
-            session.execute(update(Sample).where(Sample.lease_annotator_id == annotator_id).values(**_NO_LEASE))
+            mine = connection.execute(
+                select(_S.c.id, _S.c.lease_token, _S.c.lease_expires_at, _S.c.status, _S.c.category, _S.c.source,
+                       _S.c.flagged).where(_S.c.lease_annotator_id == annotator_id)).all()
+            for held in mine:
+                if held.status == "pending" and held.lease_expires_at > now and filters.matches(held):
+                    connection.execute(update(_S).where(_S.c.id == held.id).values(lease_expires_at=now + ttl))
+                    return Claim(load_sample(session, held.id), held.lease_token, now + ttl)
+            if mine:
+                connection.execute(update(_S).where(_S.c.lease_annotator_id == annotator_id).values(**_NO_LEASE))
             return self._claim_new(session, annotator_id, filters, now, ttl)
 
         return self._store.write(work)
 
-    def _claim_new(self, session: Session, annotator_id: int, filters: QueueFilter, now: datetime,
+    @staticmethod
+    def _claim_new(session: Session, annotator_id: int, filters: QueueFilter, now: datetime,
                    ttl: timedelta) -> Claim | None:
-        reviewed = exists().where(Review.sample_id == Sample.id, Review.annotator_id == annotator_id,
-                                  Review.undone_at.is_(None))
-        skipped = exists().where(Skip.sample_id == Sample.id, Skip.annotator_id == annotator_id)
+        connection = session.connection()
+        reviewed = exists().where(_R.c.sample_id == _S.c.id, _R.c.annotator_id == annotator_id,
+                                  _R.c.undone_at.is_(None))
+        skipped = exists().where(_K.c.sample_id == _S.c.id, _K.c.annotator_id == annotator_id)
         candidates_query = (
-            select(Sample.id).where(Sample.status == "pending", _lease_is_free(now), ~reviewed, ~skipped,
-                                    *filters.clauses())
-            .order_by(Sample.id).limit(_CANDIDATES)
+            select(_S.c.id).where(_S.c.status == "pending", _lease_is_free(now), ~reviewed, ~skipped,
+                                  *filters.clauses())
+            .order_by(_S.c.id).limit(_CANDIDATES)
         )
         for _ in range(_CLAIM_ROUNDS):
-            candidates = session.scalars(candidates_query).all()
+            candidates = connection.execute(candidates_query).scalars().all()
             if not candidates:
                 return None
             for sample_id in candidates:
                 token = secrets.token_hex(16)
-                taken = session.execute(
-                    update(Sample).where(Sample.id == sample_id, Sample.status == "pending", _lease_is_free(now))
+                taken = connection.execute(
+                    update(_S).where(_S.c.id == sample_id, _S.c.status == "pending", _lease_is_free(now))
                     .values(lease_annotator_id=annotator_id, lease_token=token, lease_expires_at=now + ttl)
                 ).rowcount
                 if taken == 1:
-                    return Claim(sample_info(*load_sample(session, sample_id)), token, now + ttl)
+                    return Claim(load_sample(session, sample_id), token, now + ttl)
         raise ConflictError("could not claim a sample: every candidate was taken concurrently; try again")
 
     def renew(self, annotator_id: int, sample_id: int, token: str,
@@ -258,8 +292,8 @@ class QueueService:
 
         def work(session: Session) -> datetime:
             now = utcnow()
-            done = session.execute(update(Sample).where(*_lease_is_mine(sample_id, annotator_id, token, now))
-                                   .values(lease_expires_at=now + ttl)).rowcount
+            done = session.connection().execute(update(_S).where(*_lease_is_mine(sample_id, annotator_id, token, now))
+                                                .values(lease_expires_at=now + ttl)).rowcount
             if done != 1:
                 raise _lease_problem(session, sample_id, annotator_id, token, now)
             return now + ttl
@@ -276,20 +310,20 @@ class QueueService:
         text = _check_decision(decision, edited_text, reason)
 
         def work(session: Session) -> ReviewInfo:
+            connection = session.connection()
             now = utcnow()
-            done = session.execute(
-                update(Sample).where(*_lease_is_mine(sample_id, annotator_id, token, now))
-                .values(**_NO_LEASE)
-            ).rowcount
-            if done != 1:
+            sample = connection.execute(
+                update(_S).where(*_lease_is_mine(sample_id, annotator_id, token, now)).values(**_NO_LEASE)
+                .returning(_S.c.required_reviews, _S.c.review_count, _S.c.detailed_refined)
+            ).first()
+            if sample is None:
                 raise _lease_problem(session, sample_id, annotator_id, token, now)
-            review = Review(sample_id=sample_id, annotator_id=annotator_id, decision=decision, edited_text=text,
-                            reason=reason or None, created_at=now)
-            session.add(review)
-            session.flush()
-            sample = session.get(Sample, sample_id, populate_existing=True)
-            _resolve(session, sample, now)
-            return _review_info(review, sample.status)
+            values = {"sample_id": sample_id, "annotator_id": annotator_id, "decision": decision,
+                      "edited_text": text, "reason": reason or None, "created_at": now, "undone_at": None}
+            review_id = connection.execute(insert(_R).values(**values)).inserted_primary_key[0]
+            votes = [(decision, text)] if sample.review_count == 0 else _active_votes(session, sample_id)
+            status = _settle(session, sample_id, votes, sample.required_reviews, sample.detailed_refined, now)
+            return ReviewInfo(id=review_id, sample_status=status, **values)
 
         return self._store.write(work)
 
@@ -298,7 +332,7 @@ class QueueService:
         def work(session: Session) -> None:
             self._end_lease(session, annotator_id, sample_id, token)
             if session.get(Skip, (annotator_id, sample_id)) is None:
-                session.add(Skip(annotator_id=annotator_id, sample_id=sample_id))
+                session.add(Skip(annotator_id=annotator_id, sample_id=sample_id, created_at=utcnow()))
 
         self._store.write(work)
 
@@ -308,60 +342,65 @@ class QueueService:
 
     def release_all(self, annotator_id: int) -> int:
         """Drop every lease the annotator holds (logout); returns how many."""
-        return self._store.write(lambda session: session.execute(
-            update(Sample).where(Sample.lease_annotator_id == annotator_id).values(**_NO_LEASE)).rowcount)
+        return self._store.write(lambda session: session.connection().execute(
+            update(_S).where(_S.c.lease_annotator_id == annotator_id).values(**_NO_LEASE)).rowcount)
 
     @staticmethod
     def _end_lease(session: Session, annotator_id: int, sample_id: int, token: str) -> None:
+        """Clear my live lease on the sample, or raise why I do not hold one."""
         now = utcnow()
-        done = session.execute(update(Sample).where(*_lease_is_mine(sample_id, annotator_id, token, now))
-                               .values(**_NO_LEASE)).rowcount
+        done = session.connection().execute(update(_S).where(*_lease_is_mine(sample_id, annotator_id, token, now))
+                                            .values(**_NO_LEASE)).rowcount
         if done != 1:
             raise _lease_problem(session, sample_id, annotator_id, token, now)
 
     def undo_last(self, annotator_id: int, lease_seconds: float = DEFAULT_LEASE_SECONDS) -> UndoResult:
         """Undo my most recent (not yet undone) decision and lease the sample back to me when it is free.
 
-        The review stays in the table with ``undone_at`` set (audit trail); the sample's status is recomputed.
-        ConflictError when there is nothing to undo.
+        The review stays in the table with ``undone_at`` set (audit trail); the sample's status is recomputed
+        and any other lease I hold is released. ConflictError when there is nothing to undo.
         """
         ttl = _check_lease_seconds(lease_seconds)
 
         def work(session: Session) -> UndoResult:
-            require_annotator(session, annotator_id)
+            _require_annotator(session, annotator_id)
+            connection = session.connection()
             now = utcnow()
-            review = session.scalars(
-                select(Review).where(Review.annotator_id == annotator_id, Review.undone_at.is_(None))
-                .order_by(Review.id.desc()).limit(1)
+            review = connection.execute(
+                select(_R).where(_R.c.annotator_id == annotator_id, _R.c.undone_at.is_(None))
+                .order_by(_R.c.id.desc()).limit(1)
             ).first()
             if review is None:
                 raise ConflictError(f"annotator {annotator_id} has no decision to undo")
-            sample = session.get(Sample, review.sample_id, with_for_update=True, populate_existing=True)
-            done = session.execute(update(Review).where(Review.id == review.id, Review.undone_at.is_(None))
-                                   .values(undone_at=now)).rowcount
+            sample = connection.execute(select(_S.c.required_reviews, _S.c.detailed_refined)
+                                        .where(_S.c.id == review.sample_id).with_for_update()).one()
+            done = connection.execute(update(_R).where(_R.c.id == review.id, _R.c.undone_at.is_(None))
+                                      .values(undone_at=now)).rowcount
             if done != 1:
                 raise ConflictError(f"review {review.id} was undone concurrently")
-            session.expire(review)
-            _resolve(session, sample, now)
-            claim = None
-            if sample.status == "pending" and (sample.lease_expires_at is None or sample.lease_expires_at <= now):
-                session.execute(update(Sample).where(Sample.lease_annotator_id == annotator_id).values(**_NO_LEASE))
-                token = secrets.token_hex(16)
-                sample.lease_annotator_id, sample.lease_token, sample.lease_expires_at = annotator_id, token, now + ttl
-                session.flush()
-                claim = Claim(sample_info(*load_sample(session, sample.id)), token, now + ttl)
-            return UndoResult(_review_info(review, sample.status), claim)
+            status = _settle(session, review.sample_id, _active_votes(session, review.sample_id),
+                             sample.required_reviews, sample.detailed_refined, now)
+            info = _review_info(review, status)
+            info = ReviewInfo(**{**info.__dict__, "undone_at": now})
+            connection.execute(update(_S).where(_S.c.lease_annotator_id == annotator_id).values(**_NO_LEASE))
+            token = secrets.token_hex(16)
+            leased = connection.execute(
+                update(_S).where(_S.c.id == review.sample_id, _S.c.status == "pending", _lease_is_free(now))
+                .values(lease_annotator_id=annotator_id, lease_token=token, lease_expires_at=now + ttl)
+            ).rowcount
+            claim = Claim(load_sample(session, review.sample_id), token, now + ttl) if leased == 1 else None
+            return UndoResult(info, claim)
 
         return self._store.write(work)
 
     def reviews_of(self, sample_id: int, include_undone: bool = True) -> list[ReviewInfo]:
         """The audit trail of one sample, oldest first."""
         with self._store.read() as session:
-            sample, _ = load_sample(session, sample_id)
+            status = load_sample(session, sample_id).status
             query = select(Review).where(Review.sample_id == sample_id).order_by(Review.id)
             if not include_undone:
                 query = query.where(Review.undone_at.is_(None))
-            return [_review_info(review, sample.status) for review in session.scalars(query)]
+            return [_review_info(review, status) for review in session.scalars(query)]
 
     def progress(self, filters: QueueFilter | None = None) -> Progress:
         """Overall counts by status (optionally for a category/source/flag subset)."""

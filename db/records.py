@@ -7,11 +7,11 @@ import re
 from typing import Any
 
 from core.skeleton import NUM_BODY_JOINTS
+from db.models import MAX_TEXT_CHARS
 
 SPLITS = ("train", "unseen")
 IMAGE_KINDS = ("render", "generated")
 MAX_SHORT_CHARS = 256
-MAX_TEXT_CHARS = 8000
 POSE_SIZES = {"global_orient": 3, "body_pose": NUM_BODY_JOINTS * 3}
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from db.errors import InputError, NotFoundError
 from db.models import ImportBatch, Sample
-from db.records import RecordError, parse_line
 
 if TYPE_CHECKING:
     from core.pose import Pose
@@ -55,8 +54,8 @@ class SampleInfo:
         return Pose.from_params(self.pose["global_orient"], self.pose["body_pose"])
 
 
-def sample_info(row: Sample, batch_path: str) -> SampleInfo:
-    """Detach a Sample row (with its import directory) into a SampleInfo."""
+def sample_info(row: Any, batch_path: str) -> SampleInfo:
+    """A SampleInfo from a Sample row (ORM object or Core row) and its import directory."""
     return SampleInfo(
         row.id, row.content_hash, row.category, row.action, row.abstract_prompt, row.detailed_raw,
         row.detailed_refined, list(row.flags), row.source, row.split, row.variant, row.mirrored,
@@ -65,14 +64,19 @@ def sample_info(row: Sample, batch_path: str) -> SampleInfo:
     )
 
 
-def load_sample(session: Session, sample_id: int) -> tuple[Sample, str]:
-    """The sample row and its import directory, or NotFoundError."""
-    found = session.execute(
-        select(Sample, ImportBatch.path).join(ImportBatch).where(Sample.id == sample_id)
-    ).first()
-    if found is None:
+_SAMPLE_AND_DIR = (
+    select(Sample.__table__, ImportBatch.__table__.c.path.label("batch_path"))
+    .join_from(Sample.__table__, ImportBatch.__table__)
+    .where(Sample.__table__.c.id == bindparam("sample_id"))
+)
+
+
+def load_sample(session: Session, sample_id: int) -> SampleInfo:
+    """One sample, or NotFoundError (a Core query: this is on the review hot path)."""
+    row = session.connection().execute(_SAMPLE_AND_DIR, {"sample_id": sample_id}).first()
+    if row is None:
         raise NotFoundError(f"sample {sample_id} does not exist")
-    return found[0], found[1]
+    return sample_info(row, row.batch_path)
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
 
 def _parse_samples(directory: Path, progress: bool) -> tuple[list[dict[str, Any]], int, int]:
     """Validated rows (first occurrence of each id), number of lines, number of duplicate lines."""
+    from db.records import RecordError, parse_line  # imports torch (via core): only when importing
+
     path = directory / "samples.jsonl"
     if not path.is_file():
         raise InputError(f"{path}: missing")
@@ -175,7 +181,7 @@ class SampleService:
     def get(self, sample_id: int) -> SampleInfo:
         """One sample by id (NotFoundError if unknown)."""
         with self._store.read() as session:
-            return sample_info(*load_sample(session, sample_id))
+            return load_sample(session, sample_id)
 
     def by_hash(self, content_hash: str) -> SampleInfo:
         """One sample by content hash (NotFoundError if unknown)."""
@@ -183,7 +189,7 @@ class SampleService:
             sample_id = session.scalar(select(Sample.id).where(Sample.content_hash == content_hash))
             if sample_id is None:
                 raise NotFoundError(f"no sample with content hash {content_hash}")
-            return sample_info(*load_sample(session, sample_id))
+            return load_sample(session, sample_id)
 
     def set_required_reviews(self, required: int, *, category: str | None = None) -> int:
         """Require ``required`` reviews for pending samples (optionally one category); returns rows changed.

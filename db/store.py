@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
 from db.config import database_url, exports_dir
-from db.engine import WRITE_OPTIONS, make_engine
+from db.engine import make_engines
 from db.exports import ExportService
 from db.jobs import JobService
 from db.queue import QueueService
 from db.samples import SampleService
 from db.users import UserService
+from db.writelock import write_lock_for
 from db.retry import with_retry
 
 T = TypeVar("T")
@@ -28,11 +29,14 @@ class Store:
     progress), ``exports`` (versioned datasets), ``jobs`` (training jobs, checkpoints).
     """
 
-    def __init__(self, engine: Engine, exports_root: str | Path | None = None) -> None:
+    def __init__(self, engine: Engine, write_engine: Engine | None = None,
+                 exports_root: str | Path | None = None) -> None:
         self.engine = engine
+        self.write_engine = write_engine or engine
+        self._write_lock = write_lock_for(self.write_engine)
         self.exports_root = Path(exports_root) if exports_root else exports_dir()
         self._reader = sessionmaker(engine, expire_on_commit=False)
-        self._writer = sessionmaker(engine.execution_options(**WRITE_OPTIONS), expire_on_commit=False)
+        self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self.users = UserService(self)
         self.samples = SampleService(self)
         self.queue = QueueService(self)
@@ -51,7 +55,7 @@ class Store:
         ``work`` must be safe to re-run: it is called again from scratch after a rolled-back attempt.
         """
         def attempt() -> T:
-            with self._writer() as session, session.begin():
+            with self._write_lock, self._writer() as session, session.begin():
                 return work(session)
 
         return with_retry(attempt)
@@ -59,11 +63,12 @@ class Store:
     def close(self) -> None:
         """Release all pooled connections."""
         self.engine.dispose()
+        self.write_engine.dispose()
 
 
 def open_store(url: str | None = None, *, upgrade: bool = True, exports_root: str | Path | None = None) -> Store:
     """Open the database at ``url`` (default: ``$DATABASE_URL`` or the data dir), upgrading it to head first."""
-    engine = make_engine(database_url(url))
+    reader, writer = make_engines(database_url(url))
     if upgrade:
-        migrate.upgrade(engine)
-    return Store(engine, exports_root)
+        migrate.upgrade(writer)
+    return Store(reader, writer, exports_root)

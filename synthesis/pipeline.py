@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import signal
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -155,6 +156,7 @@ _WORKER_STAGES: Stages | None = None
 
 def _init_worker(config: SynthesisConfig) -> None:
     global _WORKER_STAGES
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled once, by the main process
     _WORKER_STAGES = Stages.from_config(config)
 
 

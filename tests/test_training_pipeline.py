@@ -101,6 +101,7 @@ def test_an_interrupted_stage_resumes_from_its_checkpoint(trained, tmp_path, mon
     import shutil
     shutil.copytree(root / "run" / "tokenizer", tmp_path / "resumed" / "tokenizer")
     config.pretrain.epochs = 2
+    config.pretrain.batch_size = 2  # an epoch draws one sample per (action, side): 5 steps of 2 items here
     samples = load_samples(config)
     with pytest.raises(KeyboardInterrupt):
         _interrupt_after(config, samples, stop_at=2, monkeypatch=monkeypatch)

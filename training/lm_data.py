@@ -33,10 +33,20 @@ def pose_codes(pose_tokenizer: PoseTokenizer, samples: list[Sample], batch: int 
     return codes
 
 
+def epoch_draw(samples: list[Sample], rng: random.Random) -> list[int]:
+    """One random sample index per (action, mirrored) group: an epoch visits every action and side once, each
+    time with another of its variants, variations and captions, so epoch length does not grow with them."""
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for index, sample in enumerate(samples):
+        groups.setdefault((sample.action, sample.mirrored), []).append(index)
+    return [rng.choice(members) for _, members in sorted(groups.items())]
+
+
 def pretrain_items(samples: list[Sample], codes: list[tuple[int, ...]], rng: random.Random) -> list[Item]:
     """Detailed text -> pose and pose -> detailed text, over refined and raw descriptions alike."""
     items = []
-    for sample, code in zip(samples, codes):
+    for index in epoch_draw(samples, rng):
+        sample, code = samples[index], codes[index]
         text = rng.choice((sample.detailed, sample.detailed_raw))
         items.append(Item(Example("t2p", "", text, code), text))
         items.append(Item(Example("p2t", "", rng.choice((sample.detailed, sample.detailed_raw)), code), ""))
@@ -51,7 +61,8 @@ def finetune_items(samples: list[Sample], codes: list[tuple[int, ...]], stage: L
     if mode not in FINETUNE_MODES:
         raise ValueError(f"unknown fine-tuning mode {mode!r}; expected one of {FINETUNE_MODES}")
     items = []
-    for sample, code in zip(samples, codes):
+    for index in epoch_draw(samples, rng):
+        sample, code = samples[index], codes[index]
         prompt = paraphrase(sample.abstract_prompt, rng) if rng.random() < stage.paraphrase_prob \
             else sample.abstract_prompt
         shown = "" if rng.random() < stage.prompt_dropout else prompt

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import torch
 
 from core.placement import SURFACE_RADIUS
-from core.posecodes.points import POINT_NAMES, VIRTUAL_SURFACE_RADIUS, body_points, torso_frame
+from core.posecodes.points import ANCHOR_JOINT, POINT_NAMES, VIRTUAL_SURFACE_RADIUS, body_points, torso_frame
 from core.posespec.errors import unknown
+from core.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS
 
 GOAL_TOLERANCE = 0.02
 CONTACT_DISTANCE = 0.08
@@ -19,7 +20,8 @@ MARGIN = 0.05
 FLOOR_DISTANCE = 0.03
 
 RELATIONS = {
-    "on": "point within 0.08 m of the target (touching)",
+    "on": "point within 0.08 m of the target (touching); `on: floor`: the point's surface is at the level of the "
+          "lowest other body part, within 0.03 m",
     "near": "point within 0.18 m of the target",
     "above": "point at least 0.05 m higher than the target (gravity up)",
     "below": "point at least 0.05 m lower than the target",
@@ -154,6 +156,28 @@ def parse_goals(raw, problems: list[str]) -> list[Goal]:
 _SURFACE = {**{n: float(r) for n, r in zip(POINT_NAMES, SURFACE_RADIUS.tolist())}, **VIRTUAL_SURFACE_RADIUS}
 
 
+def _floor_level(goals: list[Goal], joints: torch.Tensor) -> torch.Tensor:
+    """(B,) height of the floor the rest of the body stands on: the lowest body surface, leaving out the parts
+    that floor goals place (each goal point's joint, its parent and its descendants), so that "hands on the
+    floor" brings the hands down to the knees' or feet's level instead of lifting the body onto the hands."""
+    excluded: set[int] = set()
+    for goal in goals:
+        if goal.target != FLOOR:
+            continue
+        anchor = JOINT_INDEX[ANCHOR_JOINT[goal.point]]
+        excluded |= {anchor, PARENTS[anchor]} | {j for j in range(NUM_JOINTS) if anchor in _ancestors(j)}
+    kept = [j for j in range(NUM_JOINTS) if j not in excluded] or list(range(NUM_JOINTS))
+    return (joints[:, kept, 1] - SURFACE_RADIUS.to(joints)[kept]).min(dim=-1).values
+
+
+def _ancestors(joint: int) -> set[int]:
+    found = set()
+    while PARENTS[joint] >= 0:
+        joint = PARENTS[joint]
+        found.add(joint)
+    return found
+
+
 def goal_residuals(goals: list[Goal], joints: torch.Tensor, inset: float = 0.0) -> torch.Tensor:
     """(B, G) metres by which each goal is violated (0 when met) for (B, 24, 3) joints.
 
@@ -162,13 +186,14 @@ def goal_residuals(goals: list[Goal], joints: torch.Tensor, inset: float = 0.0) 
     names = sorted({g.point for g in goals} | {g.target for g in goals if g.target != FLOOR})
     points = dict(zip(names, body_points(joints, names).unbind(1)))
     left, up, forward = torso_frame(joints)
-    floor = (joints[..., 1] - SURFACE_RADIUS.to(joints)).min(dim=-1).values
+    floor = _floor_level(goals, joints)
     world_up = torch.tensor([0.0, 1.0, 0.0]).to(joints)
     columns = []
     for g in goals:
         p = points[g.point]
         if g.target == FLOOR:
-            columns.append(torch.relu(p[:, 1] - _SURFACE[g.point] - floor - max(g.threshold - inset, 0.0)))
+            gap = (p[:, 1] - _SURFACE[g.point] - floor).abs()
+            columns.append(torch.relu(gap - max(g.threshold - inset, 0.0)))
             continue
         t = points[g.target] + g.offset[0] * left + g.offset[1] * up + g.offset[2] * forward
         if g.relation in ("on", "near"):

@@ -125,7 +125,7 @@ SIDED_GROUPS: tuple[JointGroup, ...] = (
         Angle("abduction", "adduction", "leg moved out to the side, away from the other leg; adduction crosses it "
               "towards the other leg", (-30, 90), _Z, (("hip", 1.0),)),
         Angle("internal_rotation", "external_rotation", "thigh turned inwards about its own axis (knee and toes "
-              "turn towards the other leg); external turns them outwards", (-60, 60), _neg(_Y), (("hip", 1.0),),
+              "turn towards the other leg); external turns them outwards", (-80, 60), _neg(_Y), (("hip", 1.0),),
               twist=True, aliases=("rotation",)),
     )),
     *_sided("knee", "knee hinge", (
