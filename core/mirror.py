@@ -29,5 +29,5 @@ _SIDE_WORDS = {"left": "right", "right": "left", "Left": "Right", "Right": "Left
 
 
 def swap_sides_in_text(text: str) -> str:
-    """Swap the words left and right (keeping case) in a description of a mirrored pose."""
-    return re.sub(r"\b(left|right|Left|Right|LEFT|RIGHT)\b", lambda m: _SIDE_WORDS[m.group(1)], text)
+    """Swap the words left and right (keeping case) in a description of a mirrored pose ("right angle" stays)."""
+    return re.sub(r"\b(left|right|Left|Right|LEFT|RIGHT)\b(?![\s-]+angles?\b)", lambda m: _SIDE_WORDS[m.group(1)], text)
