@@ -138,8 +138,6 @@ def _review_info(review, status: str) -> ReviewInfo:
                       review.reason, review.created_at, review.undone_at, status)
 
 
-
-
 def _lease_is_free(now: datetime) -> ColumnElement[bool]:
     return or_(_S.c.lease_expires_at.is_(None), _S.c.lease_expires_at <= now)
 
@@ -156,13 +154,16 @@ def _lease_problem(session: Session, sample_id: int, annotator_id: int, token: s
         return NotFoundError(f"sample {sample_id} does not exist")
     if row.status != "pending":
         return LeaseError(f"sample {sample_id} is already {row.status}")
-    if row.lease_annotator_id != annotator_id:
+    if row.lease_annotator_id is None:
         return LeaseError(f"sample {sample_id} is not leased to annotator {annotator_id} "
-                          "(never claimed, released, or the lease expired and it went to someone else)")
+                          "(never claimed, released, or the lease expired and was given up)")
+    if row.lease_annotator_id != annotator_id:
+        return LeaseError(f"stale lease on sample {sample_id}: annotator {row.lease_annotator_id} holds it now, "
+                          f"not annotator {annotator_id} (a lease that expired was claimed by someone else)")
     if row.lease_token != token:
         return LeaseError(f"stale lease on sample {sample_id}: it was claimed again since (token mismatch)")
-    return LeaseError(f"lease on sample {sample_id} expired at {row.lease_expires_at:%Y-%m-%d %H:%M:%S} UTC; "
-                      "claim it again")
+    return LeaseError(f"stale lease on sample {sample_id}: it expired at "
+                      f"{row.lease_expires_at:%Y-%m-%d %H:%M:%S} UTC; claim it again")
 
 
 def _active_votes(session: Session, sample_id: int) -> list[tuple[str, str | None]]:
@@ -198,8 +199,6 @@ def _require_annotator(session: Session, annotator_id: int) -> None:
         select(_A.c.active).where(_A.c.id == annotator_id)).scalar_one_or_none()
     if not active:
         raise NotFoundError(f"annotator {annotator_id} does not exist or is deactivated")
-
-
 
 
 def _check_decision(decision: str, edited_text: str | None, reason: str | None) -> str | None:
