@@ -231,7 +231,7 @@ def _support(points: torch.Tensor, joints: torch.Tensor, frames: m.Frames) -> tu
     lying_kind = torch.stack([facing_up, -facing_up, left_up.abs()], dim=1).argmax(dim=1)
     one_leg = (left_foot & feet_up[:, 1] & ~right_foot) | (right_foot & feet_up[:, 0] & ~left_foot)
     lower_side = torch.where(left_up < 0, 0, 1)  # the side that is down
-    seated = upright & thighs_flat.all(dim=-1) & (knee_angles < 130).all(dim=-1) & (pelvis_behind_feet > 0.3)
+    seated = upright & thighs_flat.all(dim=-1) & (pelvis_behind_feet > 0.3)  # on a seat the solver does not draw
     rules = [  # highest priority first: (mask, category, side or None)
         (inverted, "upside down", None),
         (lying & (lying_kind == 0), "lying on the back", None),
@@ -246,7 +246,7 @@ def _support(points: torch.Tensor, joints: torch.Tensor, frames: m.Frames) -> tu
         (one_leg, "standing on one leg", torch.where(left_foot, 0, 1)),
         (horizontal & leaning_forward, "bent over", None),
         (horizontal, "bending backward", None),
-        (upright & (knee_angles < 110).all(dim=-1) & (pelvis_height < 0.6), "squatting", None),
+        (upright & (knee_angles < 110).all(dim=-1) & (pelvis_height < 0.7), "squatting", None),
     ]
     index = {name: i for i, name in enumerate(SUPPORT_CATEGORIES)}
     category = torch.full(tilt.shape, index["standing"], dtype=torch.long)

@@ -91,11 +91,14 @@ def horizontal_heading(frames: Frames) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def torso_lean(points: torch.Tensor, frames: Frames) -> tuple[torch.Tensor, torch.Tensor]:
-    """(forward, sideways-to-the-left) lean of the torso from vertical, degrees (signed)."""
+    """(forward, sideways-to-the-left) lean of the torso from vertical, degrees (signed).
+
+    The sideways lean is the torso axis' angle out of the body's vertical mid-plane, so it stays near 0 for a
+    symmetric pose even when the torso is horizontal.
+    """
     left, forward = horizontal_heading(frames)
     up = frames.torso_up
-    vertical = up[:, 1]
-    return _deg(torch.atan2(_dot(up, forward), vertical)), _deg(torch.atan2(_dot(up, left), vertical))
+    return _deg(torch.atan2(_dot(up, forward), up[:, 1])), _deg(torch.asin(_dot(up, left).clamp(-1.0, 1.0)))
 
 
 def torso_twist(points: torch.Tensor, frames: Frames) -> torch.Tensor:

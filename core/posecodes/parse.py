@@ -18,7 +18,8 @@ from core.posecodes.words import NOUN_PARTS, PREDICATES, SUPPORT_PHRASES, SIDES
 _NOUNS = "|".join(sorted((re.escape(n) for n in NOUN_PARTS), key=len, reverse=True))
 _SUBJECT = re.compile(rf"\b(?:(?P<side>left|right|both|each)\s+)?(?P<noun>{_NOUNS})\b")
 _TARGET = re.compile(rf"^\s*(?:the\s+|each\s+)?(?:(?P<side>left|right|opposite|other)\s+)?(?P<noun>{_NOUNS}|floor|ground)\b")
-_CLAUSE_SPLIT = re.compile(r"[.;!?]\s*|,\s*|\s+(?:and|while|whereas|but|with)\s+(?=(?:the|both|each|his|her|their)\b)")
+_CLAUSE_SPLIT = re.compile(r"[.;!?]\s*|,\s*|(?:\s+(?:and|while|whereas|but)|(?<!level)\s+with)\s+"
+                           r"(?=(?:the|both|each|his|her|their)\b)")
 
 # Phrases of the reader only (mapped to a category of words.PREDICATES), longest first at match time.
 _SYNONYMS = {
@@ -83,7 +84,7 @@ def _phrases(kind: str) -> list[tuple[str, str]]:
 
 _KIND_PHRASES = {kind: _phrases(kind) for kind in {k for k, _ in PREDICATES}}
 _KINDS_OF_PART = {
-    "elbow": ("angle",), "knee": ("angle", "relative", "distance", "contact"), "arm": ("reach", "crossing", "angle"),
+    "elbow": ("angle", "contact"), "knee": ("angle", "relative", "distance", "contact"), "arm": ("reach", "crossing", "angle"),
     "leg": ("reach", "crossing", "angle"), "hand": ("relative", "distance", "contact"),
     "ankle": ("relative", "distance"), "upper_arm": ("orientation",), "forearm": ("orientation",),
     "thigh": ("orientation",), "shin": ("orientation",), "torso": ("lean", "twist"), "head": ("head", "contact"),
