@@ -8,6 +8,7 @@ from typing import Any
 
 from core.skeleton import NUM_BODY_JOINTS
 from db.models import MAX_TEXT_CHARS
+from synthesis.records import content_hash
 
 SPLITS = ("train", "unseen")
 IMAGE_KINDS = ("render", "generated")
@@ -85,11 +86,14 @@ def parse_line(line: str) -> dict[str, Any]:
         raise RecordError(None, f"expected a JSON object, got {type(record).__name__}")
     _check_types(record)
     _check_values(record)
+    pose = _clean_pose(record["pose"])
+    if content_hash(record) != record["id"]:
+        raise RecordError("id", "not the content hash of the record (was the line edited after it was written?)")
     return {
         "content_hash": record["id"], "category": record["category"], "action": record["action"],
         "abstract_prompt": record["abstract_prompt"], "detailed_raw": record["detailed_raw"],
         "detailed_refined": record["detailed_refined"], "flags": list(record["flags"]),
         "flagged": bool(record["flags"]), "source": record["source"], "split": record["split"],
         "variant": record["variant"], "mirrored": record["mirrored"], "image": record["image"],
-        "image_kind": record["image_kind"], "pose": _clean_pose(record["pose"]), "provenance": record["provenance"],
+        "image_kind": record["image_kind"], "pose": pose, "provenance": record["provenance"],
     }
