@@ -105,21 +105,23 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
             return 0
         store = open_store(args.database_url, exports_root=getattr(args, "exports_dir", None))
-        if args.command == "create-user":
-            user = store.users.create(args.name, _read_password(args), args.role)
-            console.print(f"created {user.role} {user.name!r} (id {user.id})")
-        elif args.command == "import":
-            result = store.samples.import_dir(args.directory, required_reviews=args.reviews,
-                                              progress=sys.stderr.isatty())
-            console.print(f"imported {result.inserted} new samples from {result.lines} lines "
-                          f"({result.already_present} already present, {result.duplicate_lines} duplicate lines)")
-        elif args.command == "stats":
-            _stats(store, args.json, console)
-        elif args.command == "export":
-            info = store.exports.export(args.name, QueueFilter(args.category, args.source, args.flagged), args.split,
-                                        progress=sys.stderr.isatty())
-            console.print(f"exported {info.count} samples to {info.path} (sha256 {info.sha256})")
-        store.close()
+        try:
+            if args.command == "create-user":
+                user = store.users.create(args.name, _read_password(args), args.role)
+                console.print(f"created {user.role} {user.name!r} (id {user.id})")
+            elif args.command == "import":
+                result = store.samples.import_dir(args.directory, required_reviews=args.reviews,
+                                                  progress=sys.stderr.isatty())
+                console.print(f"imported {result.inserted} new samples from {result.lines} lines "
+                              f"({result.already_present} already present, {result.duplicate_lines} duplicate lines)")
+            elif args.command == "stats":
+                _stats(store, args.json, console)
+            elif args.command == "export":
+                filters = QueueFilter(args.category, args.source, args.flagged)
+                info = store.exports.export(args.name, filters, args.split, progress=sys.stderr.isatty())
+                console.print(f"exported {info.count} samples to {info.path} (sha256 {info.sha256})")
+        finally:
+            store.close()
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -119,7 +119,8 @@ def test_filtered_exports_hold_only_matching_samples(reviewed):
     assert info.count == len(expected) > 0
     assert info.source_filter == {"category": "dance", "source": None, "flagged": None, "split": "train",
                                   "status": "approved"}
-    records = [json.loads(line) for line in (store.exports_root / "dance-v1" / "samples.jsonl").read_text().splitlines()]
+    lines = (store.exports_root / "dance-v1" / "samples.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
     assert {(r["category"], r["split"]) for r in records} == {("dance", "train")}
 
 
