@@ -175,13 +175,13 @@ def _reach_codes(points: torch.Tensor, frames: m.Frames) -> list[tuple[str, tupl
                                                                          torch.Tensor, tuple[str, ...], tuple]]:
     """Arm and leg reach: (kind, joints, mask (B,), category index (B,), categories, salience)."""
     out = []
+    left, forward = m.horizontal_heading(frames)  # gravity frame: "up" is world up, also for a horizontal body
+    world = m.Frames(frames.world_up, left, frames.world_up, forward, frames.leg_length, frames.arm_length)
     for side in m.SIDES:
-        ratio, direction = m.reach_direction(points, frames, f"{side}_shoulder", f"{side}_hand", side,
+        ratio, direction = m.reach_direction(points, world, f"{side}_shoulder", f"{side}_hand", side,
                                              frames.arm_length)
         out.append(("reach", (f"{side}_arm",), ratio > 0.9, direction, REACH_CATEGORIES,
                     (0.6, 0.5, 0.6, 0, 0.55, 0.5)))
-        left, forward = m.horizontal_heading(frames)
-        world = m.Frames(frames.world_up, left, frames.world_up, forward, frames.leg_length, frames.arm_length)
         ratio, direction = m.reach_direction(points, world, f"{side}_hip", f"{side}_ankle", side, frames.leg_length)
         out.append(("reach", (f"{side}_leg",), ratio > 0.9, direction, LEG_REACH_CATEGORIES,
                     (0.55, 0.5, 0.6, 0, 0.55, 0.45)))
@@ -333,7 +333,8 @@ def extract_posecodes(joints: torch.Tensor, complete: bool = False) -> list[list
         upright = support_name in UPRIGHT_SUPPORTS
         for measure, values, index in rows:
             salience = measure.salience[index[b]]
-            if not complete and (salience <= 0 or (measure.kind == "lean" and not upright)):
+            body_relative = measure.kind == "lean" or measure.categories == DEPTH_CATEGORIES
+            if not complete and (salience <= 0 or (body_relative and not upright)):
                 continue
             category, joints_ = measure.categories[index[b]], measure.joints
             value = values[b]

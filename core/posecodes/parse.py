@@ -162,8 +162,6 @@ def _two_point(kind: str, side: str | None, part: str, plural: bool, category: s
     if target is None or target.group("noun") in ("floor", "ground"):
         return None
     target_part = NOUN_PARTS[target.group("noun")]
-    if target_part == "spine3" or target.group("noun") == "chest":
-        target_part = "spine3"
     subjects = _sided(side, part)
     pairs = []
     for joint in subjects:

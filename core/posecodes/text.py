@@ -77,7 +77,7 @@ def compose(statements: list[Statement], rng: random.Random, variants: bool = Tr
         if len(group) == 1:
             body = group[0]
         else:
-            last = rng.choice((", and ", " and ", "; ")) if variants else " and "
+            last = rng.choice((", and ", " and ", "; " if size == 2 else " and ")) if variants else " and "
             body = ", ".join(group[:-1]) + last + group[-1]
         sentences.append(_capitalised(body) + ".")
     return " ".join(sentences)

@@ -10,14 +10,14 @@ SIDES = ("left", "right")
 PART_NOUNS = {
     "elbow": ("elbow", "elbows"), "knee": ("knee", "knees"), "hand": ("hand", "hands"), "ankle": ("foot", "feet"),
     "shoulder": ("shoulder", "shoulders"), "hip": ("hip", "hips"), "head": ("head", "head"),
-    "spine3": ("chest", "chest"), "upper_arm": ("upper arm", "upper arms"), "forearm": ("forearm", "forearms"),
+    "spine3": ("body", "body"), "upper_arm": ("upper arm", "upper arms"), "forearm": ("forearm", "forearms"),
     "thigh": ("thigh", "thighs"), "shin": ("shin", "shins"), "arm": ("arm", "arms"), "leg": ("leg", "legs"),
     "torso": ("torso", "torso"), "arms": ("arms", "arms"), "legs": ("legs", "legs"), "side": ("side", "sides"),
 }
 """Joint name without its side -> (singular, plural) noun."""
 
 NOUN_PARTS = {noun: part for part, nouns in PART_NOUNS.items() for noun in nouns if part not in ("arms", "legs")}
-NOUN_PARTS.update({"ankle": "ankle", "ankles": "ankle", "foot": "ankle", "wrist": "hand", "wrists": "hand",
+NOUN_PARTS.update({"chest": "spine3", "ankle": "ankle", "ankles": "ankle", "foot": "ankle", "wrist": "hand", "wrists": "hand",
                    "upper body": "torso", "trunk": "torso", "back": "torso", "palm": "hand", "palms": "hand",
                    "heel": "ankle", "heels": "ankle", "fingertips": "hand"})
 """Noun a text may use -> joint name without side (the reader's side of PART_NOUNS, plus synonyms)."""
