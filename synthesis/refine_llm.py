@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthesis.action_phrase import purpose_opening
 from synthesis.llm_client import ChatClient, image_data_url
 
 SYSTEM_PROMPT = (
     "You rewrite automatic descriptions of a 3D human pose into a short chain of thought for an action. "
-    "Begin with 'To <action>, the person' and explain, joint by joint, how the body is arranged to perform the "
+    "Begin with 'To <action, as a verb>, the person' and explain, joint by joint, how the body is arranged to perform the "
     "action. Keep every statement of the description that is true of the pose; never contradict it (do not swap "
     "left and right, do not change bent/straight, above/below, sitting/lying). Fix statements that clearly "
     "misread the pose only when the image shows it. Answer with the rewritten text only, 3 to 6 sentences."
@@ -20,7 +21,7 @@ def build_messages(action: str, caption: str, facts: list[str], image_png: bytes
     lines = [f"Action: {action}", f"Raw description: {caption}"]
     if facts:
         lines.append("Facts measured on the 3D pose: " + "; ".join(facts))
-    lines.append(f"Write the refined description, starting with 'To {action}, the person'.")
+    lines.append(f"Write the refined description, starting with '{purpose_opening(action)}, the person'.")
     content: list[dict[str, Any]] = [{"type": "text", "text": "\n".join(lines)}]
     if image_png is not None:
         content.append({"type": "image_url", "image_url": {"url": image_data_url(image_png)}})

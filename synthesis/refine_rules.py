@@ -1,6 +1,6 @@
 """Offline refinement: turn a raw posecode caption into reasoning that opens with the action.
 
-"To <action>, the person ..." followed by the caption's own statements joined with connectives, and a closing
+"To <action>, the person ..." (the gerund label turned into an infinitive: "To paint on an easel") followed by the caption's own statements joined with connectives, and a closing
 sentence tying them to the action. Only statements already in the caption are used, so the rewrite cannot add a
 claim the posecodes do not support (the pipeline still checks every refined text).
 """
@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+
+from synthesis.action_phrase import purpose_opening
 
 _SUBJECT = re.compile(r"^(?:the person|this person|the figure|the body|the subject|someone|they|he|she)\s+(?=\w)",
                       re.IGNORECASE)
@@ -34,11 +36,12 @@ def _lower_first(sentence: str) -> str:
 
 
 def opening_sentence(action: str, first: str) -> str:
-    """"To <action>, the person <rest of the first statement>"."""
+    """"To <action as an infinitive>, the person <rest of the first statement>"."""
+    opening = purpose_opening(action)
     stripped = _SUBJECT.sub("", first, count=1)
     if stripped != first:
-        return f"To {action}, the person {_lower_first(stripped)}"
-    return f"To {action}, the person holds the body so that {_lower_first(first)}"
+        return f"{opening}, the person {_lower_first(stripped)}"
+    return f"{opening}, the person holds the body so that {_lower_first(first)}"
 
 
 @dataclass

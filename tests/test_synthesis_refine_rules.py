@@ -1,6 +1,7 @@
 """The offline rule-based refiner: opens with the action and keeps every statement of the caption."""
 import pytest
 
+from synthesis.action_phrase import purpose_opening
 from synthesis.refine_rules import RuleRefiner, split_sentences
 
 CAPTION = ("The person is kneeling on the right knee. The left elbow is bent at a right angle. "
@@ -9,7 +10,7 @@ CAPTION = ("The person is kneeling on the right knee. The left elbow is bent at 
 
 def test_opens_with_the_action_and_keeps_every_statement():
     text = RuleRefiner().refine("proposing marriage", CAPTION, [], None, seed=0)
-    assert text.startswith("To proposing marriage, the person is kneeling on the right knee.")
+    assert text.startswith("To propose marriage, the person is kneeling on the right knee.")
     for statement in ("left elbow is bent at a right angle", "right hand is above the head"):
         assert statement in text
     assert text.endswith(".") and "proposing marriage" in text.split(". ")[-1]
@@ -17,7 +18,17 @@ def test_opens_with_the_action_and_keeps_every_statement():
 
 def test_caption_without_a_subject_gets_a_grammatical_opening():
     text = RuleRefiner(closing=False).refine("waving", "The right hand is above the head.", [], None, seed=1)
-    assert text == "To waving, the person holds the body so that the right hand is above the head."
+    assert text == "To wave, the person holds the body so that the right hand is above the head."
+
+
+@pytest.mark.parametrize("label, opening", [
+    ("painting on an easel", "To paint on an easel"), ("sitting down on a chair", "To sit down on a chair"),
+    ("bobbing and weaving", "To bob and weave"), ("tap dancing", "To tap dance"),
+    ("lying on the back", "To lie on the back"), ("dj-ing at the turntables", "To dj at the turntables"),
+    ("a salute", "For a salute"),
+])
+def test_the_gerund_label_opens_as_an_infinitive(label, opening):
+    assert purpose_opening(label) == opening
 
 
 def test_deterministic_per_seed_and_varied_across_seeds():
