@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, exists, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, exists, func, insert, or_, select, true, union, update
 from sqlalchemy.orm import Session
 
 from db.errors import ConflictError, InputError, LeaseError, NotFoundError
@@ -408,8 +408,9 @@ class QueueService:
             now = utcnow()
             by_status = dict(session.execute(
                 select(Sample.status, func.count()).where(*filters.clauses()).group_by(Sample.status)).all())
+            # "lease_annotator_id > 0", not "IS NOT NULL": SQLite range-scans ix_samples_lease instead of the table
             leased = session.scalar(select(func.count()).select_from(Sample).where(
-                Sample.lease_expires_at > now, *filters.clauses()))
+                Sample.lease_annotator_id > 0, Sample.lease_expires_at > now, *filters.clauses()))
             reviews = session.scalar(select(func.count()).select_from(Review).join(Sample).where(
                 Review.undone_at.is_(None), *filters.clauses()))
         return Progress(sum(by_status.values()), by_status.get("pending", 0), by_status.get("approved", 0),
@@ -424,18 +425,21 @@ class QueueService:
             ).all()
             if annotator_id is not None and not people:
                 raise NotFoundError(f"annotator {annotator_id} does not exist")
+            whose = [pid for pid, _ in people]
             counts = session.execute(
                 select(Review.annotator_id, Review.decision, Review.undone_at.is_not(None), func.count())
+                .where(Review.annotator_id.in_(whose))
                 .group_by(Review.annotator_id, Review.decision, Review.undone_at.is_not(None))
             ).all()
-            skips = dict(session.execute(select(Skip.annotator_id, func.count()).group_by(Skip.annotator_id)).all())
+            skips = dict(session.execute(select(Skip.annotator_id, func.count()).where(Skip.annotator_id.in_(whose))
+                                         .group_by(Skip.annotator_id)).all())
             available = None
-            if annotator_id is not None:
-                available = session.scalar(select(func.count()).select_from(Sample).where(
-                    Sample.status == "pending",
-                    ~exists().where(Review.sample_id == Sample.id, Review.annotator_id == annotator_id,
-                                    Review.undone_at.is_(None)),
-                    ~exists().where(Skip.sample_id == Sample.id, Skip.annotator_id == annotator_id)))
+            if annotator_id is not None:  # all pending minus the pending ones I reviewed or skipped
+                seen = union(
+                    select(Review.sample_id).where(Review.annotator_id == annotator_id, Review.undone_at.is_(None)),
+                    select(Skip.sample_id).where(Skip.annotator_id == annotator_id))
+                pending = select(func.count()).select_from(Sample).where(Sample.status == "pending")
+                available = session.scalar(pending) - session.scalar(pending.where(Sample.id.in_(seen)))
         tally: dict[tuple[int, str], int] = {}
         for who, decision, undone, count in counts:
             key = (who, "undone" if undone else decision)
