@@ -6,8 +6,11 @@ import torch
 
 from core.kinematics import joint_positions
 from core.mirror import mirror_joints
+from core.pose import Pose
+from core.posespec import solve_spec
 from synthesis.seed_library import (
     CATEGORIES,
+    ClosePair,
     PROMPT_PREFIX,
     closest_pairs,
     load_library,
@@ -17,6 +20,7 @@ from synthesis.seed_library import (
     seed_samples,
     solve_library,
 )
+from synthesis.seed_library.gates import pairwise_action_distance, root_relative
 from synthesis.seed_library.split import UNSEEN_PER_CATEGORY, split_problems
 
 
@@ -63,6 +67,25 @@ def test_no_unexplained_near_duplicate_actions(solved):
     assert pairs[0].mpjpe <= pairs[-1].mpjpe
     failures = near_duplicate_failures(pairs)
     assert not failures, "\n".join(map(str, failures))
+
+
+def test_pose_distance_ignores_which_way_the_body_faces():
+    spec = {"right_shoulder": {"flexion": 90}, "left_knee": {"flexion": 60}, "spine": {"twist": 20}}
+    turned = [solve_spec({**spec, "body": {"facing": yaw}}) for yaw in (0, 70, 180)]
+    mirrored = solve_spec({"left_shoulder": {"flexion": 90}, "right_knee": {"flexion": 60}, "spine": {"twist": -20},
+                           "body": {"facing": -40}})
+    joints = joint_positions(Pose.cat(turned + [mirrored]))
+    assert (root_relative(joints[0]) - root_relative(joints[1])).norm(dim=-1).mean() > 0.1  # unaligned: far apart
+    distances = pairwise_action_distance([j[None] for j in joints])
+    assert distances.distance.max() < 0.002  # a pose, its yaw-rotated copies and a turned mirror: ~0 mm
+    assert distances.mirrored[0, 3] and not distances.mirrored[0, 1]
+
+
+def test_near_duplicate_failure_names_the_closest_variants(library):
+    first, second = library.actions[0], library.actions[1]
+    pair = ClosePair(first, second, 0.01, first.poses[0].variant, second.poses[-1].variant, mirrored=True)
+    (failure,) = near_duplicate_failures([pair])
+    assert f"{first.poses[0].variant!r} vs mirrored {second.poses[-1].variant!r}" in failure.message
 
 
 def test_unseen_split_is_recorded_and_about_ten_percent(library):

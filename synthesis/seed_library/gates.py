@@ -117,19 +117,69 @@ def root_relative(joints: torch.Tensor) -> torch.Tensor:
     return joints - joints[..., :1, :]
 
 
-def pairwise_action_distance(joints: list[torch.Tensor]) -> torch.Tensor:
-    """(A, A) distance between actions: the smallest MPJPE (m) over their key poses and the mirrors of the
-    second action's poses, on pelvis-relative joints. ``joints[i]`` is action i's (P_i, 24, 3) stack."""
-    owners = torch.cat([torch.full((len(j),), i) for i, j in enumerate(joints)])
+def yaw_aligned_mpjpe(poses: torch.Tensor, candidates: torch.Tensor) -> torch.Tensor:
+    """(N, M) MPJPE (m) between pelvis-relative (N, 24, 3) poses and (M, 24, 3) candidates, each candidate first
+    turned about the vertical (y) axis through the pelvis to best fit the pose: the least-squares turn (closed-form
+    2D Kabsch on x-z), or no turn when that is closer (least squares is not always the smallest mean distance)."""
+    px, py, pz = poses.unbind(-1)
+    qx, qy, qz = candidates.unbind(-1)
+    # turning q by t: p . R(t) q = p_y q_y + cos t (p_x q_x + p_z q_z) + sin t (p_x q_z - p_z q_x), per joint;
+    # the least-squares t maximises the sum over joints: (cos t, sin t) = (a, b) / |(a, b)|
+    a = px @ qx.T + pz @ qz.T
+    b = px @ qz.T - pz @ qx.T
+    norm = torch.sqrt(a ** 2 + b ** 2).clamp_min(1e-12)
+    cos, sin = (a / norm)[..., None], (b / norm)[..., None]
+    planar = torch.addcmul(px[:, None] * qx[None], pz[:, None], qz[None])
+    cross = torch.addcmul(px[:, None] * qz[None], pz[:, None], qx[None], value=-1)
+    vertical = py[:, None] * qy[None]
+    half_squares = ((poses ** 2).sum(-1)[:, None] + (candidates ** 2).sum(-1)[None]).mul_(0.5)
+    turned_dot = torch.addcmul(torch.addcmul(vertical, cos, planar), sin, cross)
+    turned = (half_squares - turned_dot).clamp_min_(0).mul_(2).sqrt_().mean(-1)
+    unturned = (half_squares - planar - vertical).clamp_min_(0).mul_(2).sqrt_().mean(-1)
+    return torch.minimum(turned, unturned)
+
+
+@dataclass(frozen=True)
+class ActionDistances:
+    """Closest-pose distances between actions and which poses realise them."""
+
+    distance: torch.Tensor
+    """(A, A) smallest yaw-aligned MPJPE (m) over the two actions' poses and the mirrors of the second's."""
+    closest: torch.Tensor
+    """(A, A, 2) indices, within each action's stack, of the closest poses (row action's, column action's)."""
+    mirrored: torch.Tensor
+    """(A, A) whether the closest match uses the mirror of one of the two poses."""
+
+
+def pairwise_action_distance(joints: list[torch.Tensor], block: int = 64) -> ActionDistances:
+    """Distances between actions, ``joints[i]`` being action i's (P_i, 24, 3) stack: the smallest MPJPE over
+    their key poses and the mirrors, on pelvis-relative joints with the facing (yaw) aligned."""
+    sizes = torch.tensor([len(j) for j in joints])
+    owners = torch.repeat_interleave(torch.arange(len(joints)), sizes)
+    offsets = torch.cumsum(sizes, 0) - sizes
     poses = root_relative(torch.cat(joints))
-    candidates = torch.cat([poses, root_relative(mirror_joints(poses))])
-    candidate_owner = torch.cat([owners, owners])
+    mirrors = root_relative(mirror_joints(poses))
+    total = len(poses)
+    # d(p, q) = d(q, p) and d(p, mirror q) = d(mirror p, q): compute the upper triangle (block rows) only
+    plain = torch.zeros(total, total)
+    mirror = torch.zeros(total, total)
+    for start in range(0, total, block):
+        rows = slice(start, start + block)
+        plain[rows, start:] = yaw_aligned_mpjpe(poses[rows], poses[start:])
+        mirror[rows, start:] = yaw_aligned_mpjpe(poses[rows], mirrors[start:])
+    lower = torch.ones(total, total, dtype=torch.bool).tril(-1)
+    plain = torch.where(lower, plain.T, plain)
+    mirror = torch.where(lower, mirror.T, mirror)
+    per_pose = torch.minimum(plain, mirror)
     count = len(joints)
-    per_action = torch.full((len(poses), count), float("inf"))  # pose -> nearest pose of each action
-    for start in range(0, len(poses), 64):
-        block = (poses[start:start + 64, None] - candidates[None]).norm(dim=-1).mean(dim=-1)
-        index = candidate_owner.expand(len(block), -1)
-        per_action[start:start + 64] = per_action[start:start + 64].scatter_reduce(1, index, block, "amin")
-    result = torch.full((count, count), float("inf")).scatter_reduce(
-        0, owners[:, None].expand(-1, count), per_action, "amin")
-    return torch.minimum(result, result.T)
+    key = (owners[:, None] * count + owners[None, :]).flatten()
+    values = per_pose.flatten()
+    distance = torch.full((count * count,), float("inf")).scatter_reduce(0, key, values, "amin")
+    is_best = values == distance[key]
+    flat_index = torch.where(is_best, torch.arange(len(values)), len(values))
+    best = torch.full((count * count,), len(values)).scatter_reduce(0, key, flat_index, "amin")
+    best = best.clamp(max=len(values) - 1)
+    first, second = best // total, best % total
+    closest = torch.stack([first - offsets[owners[first]], second - offsets[owners[second]]], dim=-1)
+    return ActionDistances(distance.view(count, count), closest.view(count, count, 2),
+                           (mirror < plain).flatten()[best].view(count, count))
