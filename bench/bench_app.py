@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gradio_client import Client  # noqa: E402
 
+from bench.timing import percentile  # noqa: E402
 from ui.app_process import AppProcess  # noqa: E402
 from ui.demo_tab import EXAMPLES  # noqa: E402
 
@@ -36,12 +37,6 @@ def visitor(url: str, index: int, requests: int) -> list[float]:
     """One visitor sending ``requests`` prompts one after another."""
     client = Client(url, verbose=False)
     return [generate(client, EXAMPLES[(index + r) % len(EXAMPLES)], index * 100 + r) for r in range(requests)]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             latencies = [latency for visits in per_visitor for latency in visits]
     print(f"demo /generate with {args.clients} concurrent clients x {args.requests} requests "
           f"(app concurrency {args.concurrency}):")
-    print(f"  latency p50 {percentile(latencies, 50):.2f} s  p95 {percentile(latencies, 95):.2f} s  "
+    print(f"  latency p50 {percentile(latencies, 0.5):.2f} s  p95 {percentile(latencies, 0.95):.2f} s  "
           f"mean {statistics.mean(latencies):.2f} s  max {max(latencies):.2f} s")
     print(f"  throughput {len(latencies) / wall:.2f} requests/s over {wall:.1f} s")
     return 0

@@ -5,10 +5,8 @@ Run ``python bench/bench_core.py``; targets on a 2-core CPU: FK-1024 <= 5 ms, me
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -20,19 +18,8 @@ from core.canonical_poses import canonical_pose  # noqa: E402
 from core.export import export_pose  # noqa: E402
 from core.kinematics import joint_positions  # noqa: E402
 from core.pose import Pose  # noqa: E402
+from bench.timing import median_ms, print_targets  # noqa: E402
 from core.render import render_pose  # noqa: E402
-
-
-def median_ms(function, repeats: int, warmup: int = 2) -> float:
-    """Median wall time of ``function()`` in milliseconds after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def random_poses(batch: int) -> Pose:
@@ -65,10 +52,7 @@ def main(argv: list[str] | None = None) -> None:
                 lambda: render_pose(lunge, size=args.size, views=("front",), body_model=anny), args.repeats), None),
         ]
     print(f"torch threads: {torch.get_num_threads()}, repeats: {args.repeats}")
-    print(f"{'measurement':32s} {'median ms':>10s} {'target':>8s}")
-    for name, value, target in rows:
-        verdict = "" if target is None else (f"<= {target:g}" + (" ok" if value <= target else " MISSED"))
-        print(f"{name:32s} {value:10.2f} {verdict:>8s}")
+    print_targets(rows)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ synthesis output comes first and is not timed (about 30 s for 100k; ``--workdir`
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -17,16 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db import open_store  # noqa: E402
 from db.queue import QueueFilter  # noqa: E402
+from bench.timing import percentile, verdict  # noqa: E402
 from db.store import Store  # noqa: E402
 from db.synthetic import write_synthetic_dir  # noqa: E402
 
 TARGET_P95_MS = 20.0
-
-
-def percentiles(times_ms: list[float]) -> tuple[float, float]:
-    """(p50, p95) of a list of milliseconds."""
-    cuts = statistics.quantiles(times_ms, n=20, method="inclusive")
-    return statistics.median(times_ms), cuts[18]
 
 
 def review_loop(store: Store, annotator: int, decisions: int, filters: QueueFilter | None = None,
@@ -108,11 +102,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"latency at {args.samples:,} samples, {args.decisions} timed decisions per row, one process:")
     print(f"{'operation':34s} {'p50 ms':>8s} {'p95 ms':>8s} {'target p95':>12s}")
     for name, times in rows:
-        p50, p95 = percentiles(times)
-        verdict = ""
-        if name.startswith("claim+decide"):
-            verdict = f"<= {TARGET_P95_MS:g}" + (" ok" if p95 <= TARGET_P95_MS else " MISSED")
-        print(f"{name:34s} {p50:8.2f} {p95:8.2f} {verdict:>12s}")
+        p50, p95 = percentile(times, 0.5), percentile(times, 0.95)
+        target = TARGET_P95_MS if name.startswith("claim+decide") else None
+        print(f"{name:34s} {p50:8.2f} {p95:8.2f} {verdict(p95, target):>12s}")
 
 
 if __name__ == "__main__":

@@ -18,17 +18,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import torch  # noqa: E402
 
+from bench.timing import percentile  # noqa: E402
+
 PROMPTS = [
     "Generate the pose of throwing a ball", "Generate the pose of reaching for a high shelf",
     "Generate the pose of sitting on a chair", "Generate the pose of doing a push-up",
     "Generate the pose of waving hello", "Generate the pose of kicking a football",
     "Generate the pose of playing the violin", "Generate the pose of bowing politely",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def bench_training_step(generator, batch_size: int = 8, repeats: int = 5) -> float:

@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from bench.bench_core import median_ms, random_poses  # noqa: E402
+from bench.bench_core import random_poses  # noqa: E402
+from bench.timing import median_ms, print_targets  # noqa: E402
 from core.posecodes.caption import caption_poses  # noqa: E402
 from core.posespec import solve  # noqa: E402
 
@@ -42,10 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         ("solve spec, with 2 goals", median_ms(lambda: solve(WITH_GOALS, seed=0), args.repeats), 500.0),
     ]
     print(f"torch threads: {torch.get_num_threads()}, repeats: {args.repeats}")
-    print(f"{'measurement':34s} {'median ms':>10s} {'target':>8s}")
-    for name, value, target in rows:
-        verdict = "" if target is None else (f"<= {target:g}" + (" ok" if value <= target else " MISSED"))
-        print(f"{name:34s} {value:10.2f} {verdict:>8s}")
+    print_targets(rows)
 
 
 if __name__ == "__main__":

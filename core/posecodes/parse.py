@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from core.posecodes.aggregate import Statement, mirrored
 from core.posecodes.extract import Posecode, measure_for
 from core.posecodes.text import clause
-from core.posecodes.words import NOUN_PARTS, PREDICATES, SUPPORT_PHRASES, SIDES
+from core.posecodes.words import NOUN_PARTS, PREDICATES, SIDES
 
 _NOUNS = "|".join(sorted((re.escape(n) for n in NOUN_PARTS), key=len, reverse=True))
 _SUBJECT = re.compile(rf"\b(?:(?P<side>left|right|both|each)\s+)?(?P<noun>{_NOUNS})\b")
