@@ -137,6 +137,14 @@ def test_reader_recovers_every_statement_of_a_caption(library_poses):
             assert {code for s in read_statements(caption.text) for code in s.codes} == said, caption.text
 
 
+def test_every_phrase_names_one_category_of_its_kind():
+    from core.posecodes.parse import _KIND_PHRASES
+    for kind, phrases in _KIND_PHRASES.items():
+        seen: dict[str, str] = {}
+        for phrase, category in phrases:
+            assert seen.setdefault(phrase, category) == category, f"{kind}: {phrase!r} reads as two categories"
+
+
 def test_contradictions_flag_swapped_and_false_texts_and_accept_the_refined_one():
     pose = solve_spec({"right_elbow": 90, "right_shoulder": {"flexion": 180}, "left_knee": 90, "left_hip": {"flexion": 90}})
     caption = caption_poses(pose, seed=0)[0][0]

@@ -77,7 +77,7 @@ PREDICATES: dict[tuple[str, str], tuple[str, ...]] = {
     ("reach", "stretched forward"): ("{be} stretched forward", "reach{es} forward"),
     ("reach", "stretched backward"): ("{be} stretched backward",),
     ("reach", "raised straight up"): ("{be} raised straight up", "{be} stretched straight up"),
-    ("reach", "stretched out to the side"): ("{be} stretched out to the side", "{be} extended out to the side"),
+    ("reach", "stretched out to the side"): ("{be} stretched out to the side", "{be} held out to the side"),
     ("reach", "stretched across the body"): ("{be} stretched across the body",),
     ("reach", "extended forward"): ("{be} extended forward", "{be} stretched out forward"),
     ("reach", "extended backward"): ("{be} extended backward", "{be} stretched out behind"),
