@@ -186,8 +186,7 @@ def build_annotate_tab(handlers: AnnotateHandlers, user_state: gr.State) -> dict
     with gr.Row():
         with gr.Column(scale=3):
             image = gr.Image(label="Image / render", height=260, interactive=False, elem_id="annotate-image")
-            mesh = gr.Model3D(label="3D pose (drag to rotate)", height=300, elem_id="annotate-mesh",
-                              clear_color=(0.95, 0.95, 0.97, 1.0))
+            mesh = gr.Model3D(label="3D pose (drag to rotate)", height=300, elem_id="annotate-mesh")
         with gr.Column(scale=4):
             prompt = gr.Textbox(label="Abstract prompt", interactive=False, elem_id="annotate-prompt")
             raw = gr.Textbox(label="Detailed description: raw (captioner output)", lines=3, interactive=False,

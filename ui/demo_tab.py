@@ -7,7 +7,7 @@ import gradio as gr
 
 from core.generate import DEFAULT_TEMPERATURE, DEFAULT_TOP_P, MAX_PROMPT_CHARS, PromptError
 from ui.model_holder import ModelHolder
-from ui.pose_assets import OutputArea, PoseAssets
+from ui.pose_assets import OutputArea
 
 # One example per category of the seed taxonomy, worded as visitors write them.
 EXAMPLES = [
@@ -25,14 +25,9 @@ EXAMPLES = [
 ]
 
 
-def _assets_outputs(assets: PoseAssets | None) -> tuple:
-    if assets is None:
-        return None, None, None
-    return assets.glb, assets.png, [assets.npz, assets.json, assets.glb]
-
-
 def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
-    """The streaming handler behind the Generate button."""
+    """The streaming handler behind the Generate button: reasoning, render, downloads, status, and the two GLB
+    paths for the viewers (set by :func:`show_meshes` in a follow-up event)."""
 
     def generate(prompt: str, seed: float, temperature: float, top_p: float, compare: bool) -> Iterator[tuple]:
         generator = holder.get()
@@ -42,23 +37,31 @@ def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
             for kind, payload in generator.stream(prompt, reasoning=True, **options):
                 if kind == "text":
                     reasoning += payload
-                    yield reasoning, None, None, None, gr.skip(), gr.skip(), "Writing the joint-level description…"
+                    yield reasoning, None, None, None, "Writing the joint-level description…", None
                 elif kind == "pose":
                     result = payload
             if result is None:
                 raise gr.Error("The model finished without a pose; please try again or change the seed.")
             assets = outputs.write(result.pose, stem="pose")
             status = _timings(result.timings_ms)
-            yield (result.reasoning, *_assets_outputs(assets), None, None, status)
+            plain_glb = plain_png = None
             if compare:
                 plain = generator.generate(prompt, reasoning=False, **options)
                 plain_assets = outputs.write(plain.pose, stem="pose-no-reasoning")
-                yield (gr.skip(), gr.skip(), gr.skip(), gr.skip(), plain_assets.glb, plain_assets.png,
-                       status + f" · without reasoning: {plain.timings_ms.get('total_ms', 0):.0f} ms")
+                plain_glb, plain_png = plain_assets.glb, plain_assets.png
+                status += f" · without reasoning: {plain.timings_ms.get('total_ms', 0):.0f} ms"
+            yield (result.reasoning, assets.png, [assets.npz, assets.json, assets.glb], plain_png, status,
+                   (assets.glb, plain_glb))
         except PromptError as exc:
             raise gr.Error(str(exc)) from exc
 
     return generate
+
+
+def show_meshes(meshes: tuple[str, str | None] | None) -> tuple:
+    """The viewers' GLBs, set in an event of their own: Gradio 6.31's Model3D never draws a mesh that arrives
+    in a streaming event after earlier updates of that event."""
+    return (gr.skip(), gr.skip()) if meshes is None else meshes
 
 
 def _timings(timings_ms: dict) -> str:
@@ -87,19 +90,19 @@ def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -
             status = gr.Markdown(elem_id="demo-status")
         with gr.Column(scale=3):
             with gr.Row():
-                mesh = gr.Model3D(label="3D pose (drag to rotate)", height=380, elem_id="demo-mesh",
-                                  clear_color=(0.95, 0.95, 0.97, 1.0))
+                mesh = gr.Model3D(label="3D pose (drag to rotate)", height=380, elem_id="demo-mesh")
                 image = gr.Image(label="Render", height=380, interactive=False, elem_id="demo-render")
             files = gr.File(label="Downloads: SMPL parameters (.npz, .json) and mesh (.glb)", file_count="multiple",
                             interactive=False, height=120, elem_id="demo-files")
             with gr.Accordion("Without reasoning (comparison)", open=True):
                 with gr.Row():
-                    plain_mesh = gr.Model3D(label="3D pose without reasoning", height=260, elem_id="demo-plain-mesh",
-                                            clear_color=(0.95, 0.95, 0.97, 1.0))
+                    plain_mesh = gr.Model3D(label="3D pose without reasoning", height=260, elem_id="demo-plain-mesh")
                     plain_image = gr.Image(label="Render without reasoning", height=260, interactive=False)
+    meshes = gr.State(None)
     handler = make_demo_handler(holder, outputs)
     event_args = dict(fn=handler, inputs=[prompt, seed, temperature, top_p, compare],
-                      outputs=[reasoning, mesh, image, files, plain_mesh, plain_image, status],
+                      outputs=[reasoning, image, files, plain_image, status, meshes],
                       api_name="generate", concurrency_limit=concurrency, concurrency_id="generate")
-    run.click(**event_args)
-    prompt.submit(**{**event_args, "api_name": False})
+    viewer_args = dict(fn=show_meshes, inputs=meshes, outputs=[mesh, plain_mesh], api_name=False)
+    run.click(**event_args).then(**viewer_args)
+    prompt.submit(**{**event_args, "api_name": False}).then(**viewer_args)
