@@ -137,6 +137,7 @@ def test_demo_streams_reasoning_then_shows_the_mesh(page):
     files = page.locator("#demo-files").inner_text().replace("\n", "")  # Gradio puts the extension on its own line
     assert "pose.npz" in files and "pose.json" in files and "pose.glb" in files
     assert len(reasoning.input_value().split()) >= 5
+    page.wait_for_timeout(3000)  # let the viewer load and draw the mesh before the screenshot
     page.screenshot(path=str(SCREENSHOTS / "demo.png"))
 
     field(page, "demo-prompt").fill("   ")
