@@ -171,10 +171,24 @@ def _json_dict(path: Path) -> dict:
     return payload if isinstance(payload, dict) else {}
 
 
+def _manifest_figures(metrics: dict) -> dict:
+    """The headline figures of a packaged checkpoint's manifest: per evaluated method its unseen-action MPJPE and
+    PFD, the tokenizer's held-out reconstruction error and the retrieval evaluator's text->pose R@10."""
+    figures = {f"{method} {key}": row[key] for method, row in (metrics.get("evaluation") or {}).items()
+               for key in ("MPJPE_mm", "PFD") if isinstance(row.get(key), (int, float))}
+    tokenizer = (metrics.get("tokenizer") or {}).get("heldout") or {}
+    if "mpjpe_mm" in tokenizer:
+        figures["tokenizer heldout MPJPE_mm"] = tokenizer["mpjpe_mm"]
+    retrieval = (metrics.get("retrieval") or {}).get("heldout") or {}
+    if "text2pose_R@10" in retrieval:
+        figures["retrieval text2pose R@10"] = retrieval["text2pose_R@10"]
+    return figures
+
+
 def read_checkpoint_metrics(checkpoint: Path) -> dict:
     """Figures for the checkpoints table: evaluation metrics from a packaged checkpoint's manifest, or for a
     fine-tuning run its summary (steps, samples, data hash) and last logged losses."""
-    figures = dict(_json_dict(checkpoint / "manifest.json").get("metrics") or {})
+    figures = _manifest_figures(_json_dict(checkpoint / "manifest.json").get("metrics") or {})
     summary = _json_dict(checkpoint / "summary.json")
     figures.update({key: value for key, value in summary.items()
                     if key in ("steps", "epochs", "train_samples", "data_sha256")})
