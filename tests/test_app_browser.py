@@ -92,12 +92,13 @@ def pick(page: Page, elem_id: str, option_text: str) -> None:
     page.get_by_role("option", name=option_text, exact=False).first.click()
 
 
-def tab_names(page: Page) -> list[str]:
-    return [name.strip() for name in page.get_by_role("tab").all_inner_texts()]
+def expect_tabs(page: Page, names: list[str]) -> None:
+    """The visible tabs are exactly ``names`` (polled: tabs appear a moment after sign-in)."""
+    expect(page.get_by_role("tab")).to_have_text(names)
 
 
 def test_visitor_sees_only_the_demo_and_protected_handlers_refuse(app, page, store):
-    assert tab_names(page) == ["Demo"]
+    expect_tabs(page, ["Demo"])
     client = Client(app.url, verbose=False)
     pending_before = store.queue.progress().pending
     protected = [
@@ -147,7 +148,7 @@ def test_demo_streams_reasoning_then_shows_the_mesh(page):
 
 def test_annotator_approves_edits_rejects_and_undoes(page, store):
     sign_in(page, ANNOTATOR)
-    assert tab_names(page) == ["Demo", "Annotate"]
+    expect_tabs(page, ["Demo", "Annotate"])
     info = page.locator("#annotate-info")
     expect(info).to_contain_text("Sample", timeout=30_000)
 
@@ -185,7 +186,7 @@ def test_annotator_approves_edits_rejects_and_undoes(page, store):
 def test_admin_exports_trains_and_sees_the_checkpoint(page, store):
     assert store.queue.progress().approved >= 1, "runs after the annotator test, which approves samples"
     sign_in(page, ADMIN)
-    assert tab_names(page) == ["Demo", "Annotate", "Train"]
+    expect_tabs(page, ["Demo", "Annotate", "Train"])
     expect(page.locator("#train-device")).to_contain_text("CPU")
     page.get_by_text("Export approved samples as a new dataset version").click()
     page.click("#train-export-button")

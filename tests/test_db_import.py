@@ -7,18 +7,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from db import InputError, open_store
+from db import InputError
 from db.models import ImportBatch, Sample
 from db.synthetic import write_synthetic_dir
 
 COUNT = 10
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'store.db'}", exports_root=tmp_path / "exports")
-    yield store
-    store.close()
 
 
 def _counts(store) -> tuple[int, int]:

@@ -7,19 +7,12 @@ import time
 import pytest
 from sqlalchemy import select
 
-from db import ConflictError, InputError, LeaseError, NotFoundError, open_store
+from db import ConflictError, InputError, LeaseError, NotFoundError
 from db.models import Review, Sample, Skip
 from db.queue import QueueFilter
 from db.synthetic import write_synthetic_dir
 
 SHORT_LEASE_S = 0.05
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'store.db'}", exports_root=tmp_path / "exports")
-    yield store
-    store.close()
 
 
 def _import(store, directory, count: int, required_reviews: int = 1, start: int = 0) -> list[int]:
