@@ -28,6 +28,12 @@ def tail_text(path: Path, max_lines: int = 40, max_bytes: int = 64_000) -> str:
     return "\n".join(lines[-max_lines:])
 
 
+def empty_metrics() -> pd.DataFrame:
+    """An empty (step, metric, value) table with numeric dtypes, so a plot started from it keeps numeric axes."""
+    return pd.DataFrame({"step": pd.Series(dtype="int64"), "metric": pd.Series(dtype="object"),
+                         "value": pd.Series(dtype="float64")})
+
+
 def read_metrics(path: Path) -> pd.DataFrame:
     """Loss curves from a JSONL metrics log as a long table (step, metric, value) for a line plot.
 
@@ -38,7 +44,7 @@ def read_metrics(path: Path) -> pd.DataFrame:
     try:
         text = path.read_text()
     except FileNotFoundError:
-        return pd.DataFrame(columns=METRICS_COLUMNS)
+        return empty_metrics()
     for line in text.splitlines():
         try:
             record = json.loads(line)
@@ -50,7 +56,7 @@ def read_metrics(path: Path) -> pd.DataFrame:
         for key, value in record.items():
             if key not in _NOT_PLOTTED and isinstance(value, (int, float)) and not isinstance(value, bool):
                 rows.append((int(record["step"]), prefix + key, float(value)))
-    return pd.DataFrame(rows, columns=METRICS_COLUMNS)
+    return pd.DataFrame(rows, columns=METRICS_COLUMNS) if rows else empty_metrics()
 
 
 def device_summary() -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 from core.generate import DEFAULT_CHECKPOINT as SHIPPED_CHECKPOINT
 from db import InputError, NotFoundError, Store
 from ui.auth import require
-from ui.job_files import METRICS_COLUMNS, device_summary, read_metrics, tail_text
+from ui.job_files import device_summary, empty_metrics, read_metrics, tail_text
 from ui.jobs import Hyperparameters, JobManager
 from ui.model_holder import ModelHolder
 
@@ -123,7 +123,7 @@ class TrainHandlers:
         """Status line, log tail and loss curves of one job (polled by a timer while the tab is open)."""
         require(self.store, user, "admin")
         if job_id is None:
-            return "No job selected.", "", pd.DataFrame(columns=METRICS_COLUMNS), gr.skip(), gr.skip(), gr.skip()
+            return "No job selected.", "", empty_metrics(), gr.skip(), gr.skip(), gr.skip()
         try:
             job = self.jobs.refresh(self.store.jobs.get_job(int(job_id)))
         except NotFoundError as exc:
@@ -191,7 +191,7 @@ def build_train_tab(handlers: TrainHandlers, user_state: gr.State) -> dict:
             status = gr.Markdown(elem_id="train-status")
             cancel = gr.Button("Cancel job", variant="stop", elem_id="train-cancel")
         with gr.Column(scale=2):
-            plot = gr.LinePlot(pd.DataFrame(columns=METRICS_COLUMNS), x="step", y="value", color="metric",
+            plot = gr.LinePlot(empty_metrics(), x="step", y="value", color="metric",
                                title="Training losses", height=260, elem_id="train-plot")
     log = gr.Textbox(label="Log (last lines)", lines=8, max_lines=8, interactive=False, autoscroll=True,
                      elem_id="train-log")
