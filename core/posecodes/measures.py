@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import torch
 
-from core.posecodes.points import POINT_NAMES
+from core.posecodes.points import POINT_NAMES, torso_frame, unit
+from core.skeleton import NUM_JOINTS
 
 P = {name: i for i, name in enumerate(POINT_NAMES)}
 SIDES = ("left", "right")
@@ -28,10 +29,6 @@ class Frames:
     arm_length: torch.Tensor
 
 
-def _unit(v: torch.Tensor) -> torch.Tensor:
-    return v / v.norm(dim=-1, keepdim=True).clamp_min(1e-8)
-
-
 def _dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return (a * b).sum(dim=-1)
 
@@ -42,11 +39,7 @@ def _deg(x: torch.Tensor) -> torch.Tensor:
 
 def make_frames(points: torch.Tensor) -> Frames:
     """Torso frame from hips/shoulders/pelvis/neck, world up, and limb lengths (for height-independent tests)."""
-    across = (points[:, P["left_hip"]] - points[:, P["right_hip"]]
-              + points[:, P["left_shoulder"]] - points[:, P["right_shoulder"]])
-    up = _unit(points[:, P["neck"]] - points[:, P["pelvis"]])
-    forward = _unit(torch.cross(across, up, dim=-1))
-    left = torch.cross(up, forward, dim=-1)
+    left, up, forward = torso_frame(points[:, :NUM_JOINTS])  # the first points are the 24 joints
 
     def length(*chain: str) -> torch.Tensor:
         return sum((points[:, P[a]] - points[:, P[b]]).norm(dim=-1) for a, b in zip(chain, chain[1:]))
@@ -61,8 +54,8 @@ def make_frames(points: torch.Tensor) -> Frames:
 
 def interior_angle(points: torch.Tensor, a: str, b: str, c: str) -> torch.Tensor:
     """(B,) angle in degrees at ``b`` between the segments to ``a`` and ``c`` (180 = straight)."""
-    u = _unit(points[:, P[a]] - points[:, P[b]])
-    v = _unit(points[:, P[c]] - points[:, P[b]])
+    u = unit(points[:, P[a]] - points[:, P[b]])
+    v = unit(points[:, P[c]] - points[:, P[b]])
     return _deg(torch.acos(_dot(u, v).clamp(-1.0, 1.0)))
 
 
@@ -77,7 +70,7 @@ def offset_along(points: torch.Tensor, a: str, b: str, axis: torch.Tensor) -> to
 
 def angle_from_up(points: torch.Tensor, a: str, b: str) -> torch.Tensor:
     """(B,) degrees between the segment a -> b and world up (0 = pointing up, 180 = pointing down)."""
-    v = _unit(points[:, P[b]] - points[:, P[a]])
+    v = unit(points[:, P[b]] - points[:, P[a]])
     return _deg(torch.acos(v[:, 1].clamp(-1.0, 1.0)))
 
 
@@ -85,7 +78,7 @@ def horizontal_heading(frames: Frames) -> tuple[torch.Tensor, torch.Tensor]:
     """(left, forward) horizontal unit vectors of the body (from the torso frame, projected on the floor)."""
     left = frames.torso_left.clone()
     left[:, 1] = 0
-    left = _unit(left)
+    left = unit(left)
     forward = torch.cross(left, frames.world_up, dim=-1)
     return left, forward
 
@@ -106,7 +99,7 @@ def torso_twist(points: torch.Tensor, frames: Frames) -> torch.Tensor:
     up = frames.torso_up
 
     def flat(v):
-        return _unit(v - _dot(v, up).unsqueeze(-1) * up)
+        return unit(v - _dot(v, up).unsqueeze(-1) * up)
 
     hips = flat(points[:, P["left_hip"]] - points[:, P["right_hip"]])
     shoulders = flat(points[:, P["left_shoulder"]] - points[:, P["right_shoulder"]])
@@ -116,7 +109,7 @@ def torso_twist(points: torch.Tensor, frames: Frames) -> torch.Tensor:
 
 def head_tilt(points: torch.Tensor, frames: Frames) -> tuple[torch.Tensor, torch.Tensor]:
     """(forward, to-the-left) tilt of the neck -> head direction relative to the torso, degrees."""
-    h = _unit(points[:, P["head"]] - points[:, P["neck"]])
+    h = unit(points[:, P["head"]] - points[:, P["neck"]])
     up = _dot(h, frames.torso_up)
     return _deg(torch.atan2(_dot(h, frames.torso_forward), up)), _deg(torch.atan2(_dot(h, frames.torso_left), up))
 

@@ -12,7 +12,8 @@ from core.skeleton import JOINT_INDEX, JOINT_NAMES
 _J = JOINT_INDEX
 
 
-def _unit(v: torch.Tensor) -> torch.Tensor:
+def unit(v: torch.Tensor) -> torch.Tensor:
+    """``v`` scaled to unit length along its last axis (zero vectors stay near zero)."""
     return v / v.norm(dim=-1, keepdim=True).clamp_min(1e-8)
 
 
@@ -20,8 +21,8 @@ def torso_frame(joints: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch
     """(left, up, forward) unit vectors (B, 3) of the torso, from the hips, shoulders, pelvis and neck."""
     across = (joints[:, _J["left_hip"]] - joints[:, _J["right_hip"]]
               + joints[:, _J["left_shoulder"]] - joints[:, _J["right_shoulder"]])
-    up = _unit(joints[:, _J["neck"]] - joints[:, _J["pelvis"]])
-    forward = _unit(torch.cross(across, up, dim=-1))
+    up = unit(joints[:, _J["neck"]] - joints[:, _J["pelvis"]])
+    forward = unit(torch.cross(across, up, dim=-1))
     left = torch.cross(up, forward, dim=-1)
     return left, up, forward
 
@@ -37,7 +38,7 @@ def _tip(side: str):
 VIRTUAL_POINTS = {
     "left_hand_tip": _tip("left"),
     "right_hand_tip": _tip("right"),
-    "head_top": lambda j, f: j[:, _J["head"]] + 0.14 * _unit(j[:, _J["head"]] - j[:, _J["neck"]]),
+    "head_top": lambda j, f: j[:, _J["head"]] + 0.14 * unit(j[:, _J["head"]] - j[:, _J["neck"]]),
     "face": lambda j, f: j[:, _J["head"]] + 0.09 * f[2] + 0.03 * f[1],
     "chest": lambda j, f: j[:, _J["spine3"]] + 0.11 * f[2],
     "belly": lambda j, f: j[:, _J["spine1"]] + 0.13 * f[2],
