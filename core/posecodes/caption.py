@@ -11,7 +11,7 @@ import torch
 from core.kinematics import joint_positions
 from core.pose import Pose
 from core.posecodes.aggregate import Statement, aggregate
-from core.posecodes.extract import Posecode, extract_posecodes
+from core.posecodes.extract import Posecode, extract_posecodes, extract_salient_and_complete
 from core.posecodes.parse import contradictions
 from core.posecodes.select import MAX_WORDS, select
 from core.posecodes.text import clause, compose
@@ -68,8 +68,7 @@ def caption_joints(joints: torch.Tensor, n: int = 1, seed: int | Sequence[int] =
     """
     if n < 1:
         raise ValueError(f"n (captions per pose) must be at least 1, got {n}")
-    codes = extract_posecodes(joints)
-    complete = extract_posecodes(joints, complete=True)
+    codes, complete = extract_salient_and_complete(joints)
     seeds = [seed] * len(codes) if isinstance(seed, int) else list(seed)
     if len(seeds) != len(codes):
         raise ValueError(f"got {len(seeds)} seeds for {len(codes)} poses")

@@ -299,13 +299,20 @@ def _drop_redundant(codes: list[Posecode]) -> list[Posecode]:
     return keep
 
 
-def extract_posecodes(joints: torch.Tensor, complete: bool = False) -> list[list[Posecode]]:
-    """Posecodes of each pose of (B, 24, 3) joint positions (metres, y up); the support code comes first.
+@dataclass(frozen=True)
+class _Measured:
+    """Every batched measurement of a set of poses, as Python lists, ready to be turned into posecodes."""
 
-    The floor is taken to be the lowest body surface, so joints need not be placed on y = 0. By default only
-    what is worth saying is returned (salient, not implied by another code); ``complete`` returns every measured
-    code, trivial and implied ones included (what a text is checked against).
-    """
+    support_names: list[str]
+    sides: list[int]
+    tilts: list[float]
+    rows: list[tuple[Measure, list[float], list[int]]]
+    reach: list[tuple]
+    contact: list[list[bool]]
+
+
+def _measure(joints: torch.Tensor) -> _Measured:
+    """Validate (B, 24, 3) joints and compute all measurements for the batch at once."""
     if joints.ndim == 2:
         joints = joints.unsqueeze(0)
     if joints.ndim != 3 or tuple(joints.shape[1:]) != (NUM_JOINTS, 3):
@@ -322,38 +329,57 @@ def extract_posecodes(joints: torch.Tensor, complete: bool = False) -> list[list
         values = measure.compute(points, frames)
         index = torch.bucketize(values, torch.tensor(measure.thresholds, dtype=values.dtype))
         rows.append((measure, values.tolist(), index.tolist()))
-    reach_list = [(kind, jn, mask.tolist(), direction.tolist(), cats, sal)
-                  for kind, jn, mask, direction, cats, sal in _reach_codes(points, frames)]
-    support_names = [SUPPORT_CATEGORIES[i] for i in support.tolist()]
-    sides, tilts = support_side.tolist(), tilt.tolist()
-    contact_list = contact[:, [POINT_NAMES.index(n) for n in CONTACT_PARTS]].tolist()
-    result = []
-    for b, support_name in enumerate(support_names):
-        codes = [_support_code(support_name, sides[b], tilts[b])]
-        upright = support_name in UPRIGHT_SUPPORTS
-        for measure, values, index in rows:
-            salience = measure.salience[index[b]]
-            body_relative = measure.kind == "lean" or measure.categories == DEPTH_CATEGORIES
-            if not complete and (salience <= 0 or (body_relative and not upright)):
-                continue
-            category, joints_ = measure.categories[index[b]], measure.joints
-            value = values[b]
-            if measure.swap_below is not None and index[b] < measure.swap_below:
-                joints_ = joints_[::-1]
-                category = measure.categories[len(measure.categories) - 1 - index[b]]
-                value = -value
-            codes.append(Posecode(measure.kind, joints_, category, round(value, 4), salience))
-        for kind, joint_names, mask, direction, categories, salience in reach_list:
-            is_leg = joint_names[0].endswith("_leg")
-            if mask[b] and (complete or (salience[direction[b]] > 0 and (upright or not is_leg))):
-                codes.append(Posecode(kind, joint_names, categories[direction[b]], 1.0, salience[direction[b]]))
-        if complete or support_name not in LYING:
-            implied = set() if complete else _IMPLIED_BY_SUPPORT.get(support_name, set())
-            for part, touching in zip(CONTACT_PARTS, contact_list[b]):
-                if touching and part not in implied:
-                    codes.append(Posecode("contact", (part,), "on the ground", 0.0, CONTACT_SALIENCE[part]))
-        result.append(codes if complete else _drop_redundant(codes))
-    return result
+    reach = [(kind, jn, mask.tolist(), direction.tolist(), cats, sal)
+             for kind, jn, mask, direction, cats, sal in _reach_codes(points, frames)]
+    return _Measured([SUPPORT_CATEGORIES[i] for i in support.tolist()], support_side.tolist(), tilt.tolist(), rows,
+                     reach, contact[:, [POINT_NAMES.index(n) for n in CONTACT_PARTS]].tolist())
+
+
+def _codes_of(measured: _Measured, b: int, complete: bool) -> list[Posecode]:
+    """The posecodes of pose ``b``: what is worth saying, or with ``complete`` every measured code."""
+    support_name = measured.support_names[b]
+    codes = [_support_code(support_name, measured.sides[b], measured.tilts[b])]
+    upright = support_name in UPRIGHT_SUPPORTS
+    for measure, values, index in measured.rows:
+        salience = measure.salience[index[b]]
+        body_relative = measure.kind == "lean" or measure.categories == DEPTH_CATEGORIES
+        if not complete and (salience <= 0 or (body_relative and not upright)):
+            continue
+        category, joints_ = measure.categories[index[b]], measure.joints
+        value = values[b]
+        if measure.swap_below is not None and index[b] < measure.swap_below:
+            joints_ = joints_[::-1]
+            category = measure.categories[len(measure.categories) - 1 - index[b]]
+            value = -value
+        codes.append(Posecode(measure.kind, joints_, category, round(value, 4), salience))
+    for kind, joint_names, mask, direction, categories, salience in measured.reach:
+        is_leg = joint_names[0].endswith("_leg")
+        if mask[b] and (complete or (salience[direction[b]] > 0 and (upright or not is_leg))):
+            codes.append(Posecode(kind, joint_names, categories[direction[b]], 1.0, salience[direction[b]]))
+    if complete or support_name not in LYING:
+        implied = set() if complete else _IMPLIED_BY_SUPPORT.get(support_name, set())
+        for part, touching in zip(CONTACT_PARTS, measured.contact[b]):
+            if touching and part not in implied:
+                codes.append(Posecode("contact", (part,), "on the ground", 0.0, CONTACT_SALIENCE[part]))
+    return codes if complete else _drop_redundant(codes)
+
+
+def extract_posecodes(joints: torch.Tensor, complete: bool = False) -> list[list[Posecode]]:
+    """Posecodes of each pose of (B, 24, 3) joint positions (metres, y up); the support code comes first.
+
+    The floor is taken to be the lowest body surface, so joints need not be placed on y = 0. By default only
+    what is worth saying is returned (salient, not implied by another code); ``complete`` returns every measured
+    code, trivial and implied ones included (what a text is checked against).
+    """
+    measured = _measure(joints)
+    return [_codes_of(measured, b, complete) for b in range(len(measured.support_names))]
+
+
+def extract_salient_and_complete(joints: torch.Tensor) -> tuple[list[list[Posecode]], list[list[Posecode]]]:
+    """Both views of :func:`extract_posecodes` (salient, complete) from one pass of measurements."""
+    measured = _measure(joints)
+    batch = range(len(measured.support_names))
+    return [_codes_of(measured, b, False) for b in batch], [_codes_of(measured, b, True) for b in batch]
 
 
 def measure_for(kind: str, joints: tuple[str, ...], category: str) -> Measure | None:
