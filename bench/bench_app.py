@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gradio_client import Client  # noqa: E402
 
 from bench.timing import percentile  # noqa: E402
+from core.generate import DEFAULT_SAMPLES, DEFAULT_TEMPERATURE, DEFAULT_TOP_P  # noqa: E402
 from ui.app_process import AppProcess  # noqa: E402
 from ui.demo_tab import EXAMPLES  # noqa: E402
 
@@ -29,7 +30,7 @@ from ui.demo_tab import EXAMPLES  # noqa: E402
 def generate(client: Client, prompt: str, seed: int) -> float:
     """One Demo request (streamed to the end); returns its latency in seconds."""
     start = time.perf_counter()
-    client.predict(prompt, seed, 0.0, 0.9, False, api_name="/generate")
+    client.predict(prompt, seed, DEFAULT_TEMPERATURE, DEFAULT_TOP_P, DEFAULT_SAMPLES, False, api_name="/generate")
     return time.perf_counter() - start
 
 

@@ -1,11 +1,15 @@
 """Abstract prompt -> reasoning (detailed description) -> SMPL pose, as a library API and a CLI.
 
 Library: ``load_generator(checkpoint_dir=None) -> Generator``; ``Generator.stream(prompt, seed=0, reasoning=True,
-temperature=..., top_p=...)`` yields ("text", delta) events then one ("pose", GenerationResult);
+temperature=..., top_p=..., samples=...)`` yields ("text", delta) events then one ("pose", GenerationResult);
 ``Generator.generate(prompt, ...)`` returns the GenerationResult.
 
+Decoding (self-consistency): ``samples`` reasonings are sampled in parallel at ``temperature``; the first is the
+one shown, and the pose decodes the code probabilities averaged over all of them (each code slot takes the
+probability-weighted codebook vector). Temperature 0 writes one greedy reasoning instead.
+
 CLI: ``python -m core.generate "Generate the pose of throwing a ball" [--format json] [--prompts-file FILE]
-[--seed N] [--checkpoint DIR] [--no-reasoning] [--mesh out.glb] [--render out.png]``.
+[--seed N] [--samples S] [--temperature T] [--checkpoint DIR] [--no-reasoning] [--mesh out.glb] [--render out.png]``.
 """
 from __future__ import annotations
 
@@ -26,8 +30,10 @@ from core.pose import Pose
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "demo"
 MAX_PROMPT_CHARS = 500
-DEFAULT_TEMPERATURE = 0.0
-DEFAULT_TOP_P = 0.9
+DEFAULT_TEMPERATURE = 0.8
+DEFAULT_TOP_P = 1.0
+DEFAULT_SAMPLES = 4
+MAX_SAMPLES = 32
 
 
 class PromptError(ValueError):
@@ -85,13 +91,15 @@ class Generator:
         self.checkpoint_dir = checkpoint_dir
 
     def stream(self, prompt: str, *, seed: int = 0, reasoning: bool = True, temperature: float = DEFAULT_TEMPERATURE,
-               top_p: float = DEFAULT_TOP_P) -> Iterator[tuple[str, object]]:
-        """Yield ("text", delta) as the reasoning is written, then ("pose", GenerationResult)."""
+               top_p: float = DEFAULT_TOP_P, samples: int = DEFAULT_SAMPLES) -> Iterator[tuple[str, object]]:
+        """Yield ("text", delta) as the (first) reasoning is written, then ("pose", GenerationResult)."""
         from core.model.text_encoder import encode_texts
 
         text = validate_prompt(prompt)
         if not 0 < top_p <= 1 or temperature < 0:
             raise ValueError(f"need temperature >= 0 and 0 < top_p <= 1, got {temperature}, {top_p}")
+        if not 1 <= samples <= MAX_SAMPLES:
+            raise ValueError(f"samples must be between 1 and {MAX_SAMPLES}, got {samples}")
         timings: dict[str, float] = {}
         start = time.perf_counter()
         prefix = encode_texts([text])[0]
@@ -100,16 +108,16 @@ class Generator:
         parts: list[str] = []
         mark = time.perf_counter()
         probabilities = None
-        for kind, value in self.model.stream(text, prefix, reasoning, temperature, top_p, generator):
+        for kind, value in self.model.stream(text, prefix, reasoning, temperature, top_p, generator, samples):
             if kind == "text":
                 parts.append(value)
                 yield "text", value
-            else:
+            elif kind == "codes":
                 timings["reasoning_ms"] = 1000 * (time.perf_counter() - mark)
                 probabilities = value
         mark = time.perf_counter()
         codes = probabilities.argmax(-1)
-        pose = place_on_ground(self.model.pose_tokenizer.decode(codes.unsqueeze(0)))
+        pose = place_on_ground(self.model.pose_tokenizer.decode_soft(probabilities.unsqueeze(0)))
         joints = joint_positions(pose)[0]
         timings["pose_ms"] = 1000 * (time.perf_counter() - mark)
         timings["total_ms"] = 1000 * (time.perf_counter() - start)
@@ -155,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
     parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
-                        help="reasoning sampling temperature; 0 = greedy (default: %(default)s)")
+                        help="reasoning sampling temperature; 0 = one greedy reasoning (default: %(default)s)")
+    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES,
+                        help=f"reasonings sampled in parallel; the pose averages them, 1..{MAX_SAMPLES} "
+                             "(default: %(default)s)")
     parser.add_argument("--top-p", type=float, default=DEFAULT_TOP_P, help="nucleus sampling mass (default: %(default)s)")
     parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint directory (default: checkpoints/demo)")
     parser.add_argument("--no-reasoning", action="store_true", help="skip the reasoning, go straight to the pose")
@@ -196,7 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     generator = load_generator(args.checkpoint)
-    options = dict(seed=args.seed, reasoning=not args.no_reasoning, temperature=args.temperature, top_p=args.top_p)
+    if not 1 <= args.samples <= MAX_SAMPLES:
+        parser.error(f"--samples must be between 1 and {MAX_SAMPLES}, got {args.samples}")
+    options = dict(seed=args.seed, reasoning=not args.no_reasoning, temperature=args.temperature, top_p=args.top_p,
+                   samples=args.samples)
     for prompt in prompts:
         if args.format == "json" or args.prompts_file:
             result = generator.generate(prompt, **options)

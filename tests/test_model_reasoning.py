@@ -97,6 +97,37 @@ def test_cached_streaming_matches_the_training_forward(model):
     assert torch.allclose(probs, reference, atol=1e-4)
 
 
+def _training_path_codes(model, prompt, text, prefix):
+    batch = collate([Example("cot", prompt, text, (0,) * K)], prefix.unsqueeze(0), model.tokenizer, model.ids, K,
+                    model.config.prefix_tokens, model.config.max_text_tokens)
+    logits = model.llm(inputs_embeds=model.embed(batch["input_ids"], batch["prefix"]),
+                       attention_mask=batch["attention_mask"]).logits
+    return torch.softmax(model.code_logits(logits, batch["pose_positions"])[0], -1)
+
+
+def test_self_consistency_averages_the_codes_of_every_sampled_reasoning(model):
+    prefix = torch.randn(384, generator=torch.Generator().manual_seed(4))
+
+    def run(seed):
+        return list(model.stream("waving hello", prefix, reasoning=True, temperature=1.5, samples=3,
+                                 generator=torch.Generator().manual_seed(seed)))
+
+    events = run(7)
+    kinds = [k for k, _ in events]
+    assert kinds[-2:] == ["reasonings", "codes"] and set(kinds[:-2]) <= {"text"}
+    texts, probs = events[-2][1], events[-1][1]
+    assert len(texts) == 3 and len(set(texts)) > 1, "three different reasonings at a high temperature"
+    assert "".join(v for k, v in events if k == "text").strip() == texts[0], "the first reasoning is the one streamed"
+    with torch.no_grad():
+        expected = torch.stack([_training_path_codes(model, "waving hello", t, prefix) for t in texts]).mean(0)
+    assert torch.allclose(probs, expected, atol=1e-4)
+    assert torch.equal(run(7)[-1][1], probs), "the same seed gives the same result"
+    greedy = list(model.stream("waving hello", prefix, temperature=0.0, samples=3))
+    assert len(greedy[-2][1]) == 1, "temperature 0 writes one greedy reasoning whatever samples says"
+    with pytest.raises(ValueError, match="samples"):
+        next(model.stream("waving hello", prefix, samples=0))
+
+
 def test_save_load_round_trip(model, tmp_path):
     model.save_pretrained(tmp_path)
     loaded = CoTPoseModel.from_pretrained(tmp_path)

@@ -144,6 +144,8 @@ def test_generator_streams_text_then_a_grounded_pose(trained):
     assert again.reasoning == result.reasoning and torch.equal(again.pose.body_pose, result.pose.body_pose)
     direct = generator.generate("Generate the pose of raising the left arm", reasoning=False)
     assert direct.reasoning == ""
+    with pytest.raises(ValueError, match="samples must be between 1 and 32"):
+        generator.generate("Generate the pose of raising the left arm", samples=0)
 
 
 @pytest.mark.parametrize("prompt, message", [("", "empty"), ("   ", "empty"), ("x" * 501, "501 characters"),
@@ -181,8 +183,8 @@ def test_evaluation_table_has_every_row(trained):
     config.data.export = str(root / "export")
     result = run_evaluation(config, load_samples(config), render=False)
     rows = result["rows"]
-    assert {"Ours (CoT)", "Ours without reasoning (pose loss only)", "Nearest-neighbour retrieval (MiniLM)",
-            "Mean pose"} <= set(rows)
+    assert {"Ours (CoT)", "Ours without reasoning (pose loss only)", "Ours (CoT), one greedy reasoning",
+            "Nearest-neighbour retrieval (MiniLM)", "Mean pose"} <= set(rows)
     assert all(r["MPJPE_mm"] > 0 and r["PFD"] >= 0 for r in rows.values())
     assert rows["Ours (CoT)"]["TFD"] is not None and rows["Mean pose"]["TFD"] is None
     report = (root / "run" / "evaluation.md").read_text()

@@ -19,6 +19,7 @@ import torch
 
 from core.kinematics import joint_positions
 from core.model.reasoning import CoTPoseModel
+from core.generate import DEFAULT_SAMPLES, DEFAULT_TEMPERATURE, Generator
 from core.model.text_encoder import encode_texts
 from core.pose import Pose
 from core.rotations import matrix_to_6d, sixd_to_axis_angle, axis_angle_to_matrix
@@ -26,6 +27,7 @@ from training.config import TrainingConfig
 from training.data import Sample, poses_of, split_samples
 from training.retrieval import TextPoseRetrieval, retrieval_recalls
 
+EVAL_SEEDS = (0, 1, 2)  # rows that sample reasonings are scored once per seed and averaged
 OPEN_PROMPTS = (
     "Generate the pose of reaching for a high shelf",
     "Generate the pose of throwing a ball",
@@ -61,20 +63,15 @@ def mean_pose(samples: list[Sample]) -> Pose:
     return Pose.from_full(sixd_to_axis_angle(sixd))
 
 
-def model_predictions(model_dir: Path, prompts: list[str], reasoning: bool) -> list[Prediction]:
-    """Greedy generations of a trained model directory."""
-    model = CoTPoseModel.from_pretrained(model_dir)
-    vectors = encode_texts(prompts)
+def model_predictions(model_dir: Path, prompts: list[str], reasoning: bool, seeds: tuple[int, ...] = (0,),
+                      **options) -> list[list[Prediction]]:
+    """Generations of a trained model directory with the product's decoding (``core.generate`` defaults unless
+    ``options`` say otherwise), one list per sampling seed."""
+    generator = Generator(CoTPoseModel.from_pretrained(model_dir), model_dir)
     out = []
-    for prompt, vector in zip(prompts, vectors):
-        text, probs = [], None
-        for kind, value in model.stream(prompt, vector, reasoning=reasoning, temperature=0.0):
-            if kind == "text":
-                text.append(value)
-            else:
-                probs = value
-        pose = model.pose_tokenizer.decode(probs.argmax(-1).unsqueeze(0))
-        out.append(Prediction(pose, "".join(text).strip() if reasoning else None))
+    for seed in seeds:
+        results = [generator.generate(prompt, reasoning=reasoning, seed=seed, **options) for prompt in prompts]
+        out.append([Prediction(r.pose, r.reasoning if reasoning else None) for r in results])
     return out
 
 
@@ -112,21 +109,38 @@ def score(predictions: list[Prediction], references: list[list[Sample]], retriev
     return {"MPJPE_mm": mean(mpjpe), "PFD": mean(pfd), "TFD": mean(tfd), "MFD": mean(mfd), "n": len(predictions)}
 
 
-def _fmt(value: float | None, digits: int) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+def mean_over_seeds(scores: list[dict]) -> dict:
+    """One row from the scores of several sampling seeds: the means, plus the standard deviation of MPJPE and PFD
+    across seeds when there is more than one."""
+    row = {k: (None if scores[0][k] is None else float(np.mean([s[k] for s in scores]))) for k in scores[0]}
+    row["n"], row["seeds"] = scores[0]["n"], len(scores)
+    if len(scores) > 1:
+        row["MPJPE_mm_std"] = float(np.std([s["MPJPE_mm"] for s in scores]))
+        row["PFD_std"] = float(np.std([s["PFD"] for s in scores]))
+    return row
+
+
+def _fmt(value: float | None, digits: int, spread: float | None = None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}" + ("" if spread is None else f" ± {spread:.{digits}f}")
 
 
 def write_report(path: Path, rows: dict[str, dict], extra: dict, sheet: str | None, open_sheet: str | None) -> None:
     """The markdown report: the table, the retrieval model's recall and the tokenizer's reconstruction error."""
     lines = ["# Evaluation on unseen actions", "",
              f"{extra['actions']} held-out actions (never seen in any training stage), prompt "
-             "\"Generate the pose of <action>\", greedy decoding. Lower is better everywhere. MPJPE after giving "
+             f"\"Generate the pose of <action>\", the product's decoding ({DEFAULT_SAMPLES} reasonings sampled at "
+             f"temperature {DEFAULT_TEMPERATURE}, code probabilities averaged; see `core/generate.py`); rows that "
+             f"sample are scored with seeds {', '.join(map(str, EVAL_SEEDS))} and show mean ± standard deviation. "
+             "Lower is better everywhere. MPJPE after giving "
              "the prediction the reference's global root rotation; PFD/TFD/MFD are distances between unit-norm "
              "features of our contrastive text-pose retrieval model; each score uses the closest of the action's "
              "reference samples. Regenerate with `python -m training evaluate --config training/configs/demo.yaml`.",
              "", "| Method | MPJPE (mm) | PFD | TFD | MFD |", "|---|---|---|---|---|"]
     for name, r in rows.items():
-        lines.append(f"| {name} | {_fmt(r['MPJPE_mm'], 1)} | {_fmt(r['PFD'], 4)} | {_fmt(r['TFD'], 4)} | "
+        lines.append(f"| {name} | {_fmt(r['MPJPE_mm'], 1, r.get('MPJPE_mm_std'))} | "
+                     f"{_fmt(r['PFD'], 4, r.get('PFD_std'))} | {_fmt(r['TFD'], 4)} | "
                      f"{_fmt(r['MFD'], 4)} |")
     rec = extra["retrieval"]
     lines += ["", "Retrieval model (held-out pool of "
@@ -186,19 +200,25 @@ def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool =
     prompts = [refs_[0].abstract_prompt for refs_ in refs]
     retrieval = TextPoseRetrieval.from_pretrained(config.run_path / "retrieval")
     run = config.run_path
-    variants = {"Ours (CoT)": ("finetune", True),
-                "Ours without reasoning (pose loss only)": ("finetune-pose-loss-only", False),
-                "Ours, text loss only (ablation 1)": ("finetune-text-loss-only", True),
-                "Ours, unrefined descriptions (ablation 2)": ("finetune-unrefined", True),
-                "Ours (CoT) decoded with --no-reasoning": ("finetune", False)}
+    variants = {"Ours (CoT)": ("finetune", True, {}),
+                "Ours without reasoning (pose loss only)": ("finetune-pose-loss-only", False, {}),
+                "Ours, text loss only (ablation 1)": ("finetune-text-loss-only", True, {}),
+                "Ours, unrefined descriptions (ablation 2)": ("finetune-unrefined", True, {}),
+                "Ours (CoT), one greedy reasoning": ("finetune", True, {"temperature": 0.0}),
+                "Ours (CoT) decoded with --no-reasoning": ("finetune", False, {})}
     predictions: dict[str, list[Prediction]] = {}
-    for name, (folder, reasoning) in variants.items():
+    rows: dict[str, dict] = {}
+    for name, (folder, reasoning, options) in variants.items():
         if (run / folder / "model").is_dir():
-            predictions[name] = model_predictions(run / folder / "model", prompts, reasoning)
+            sampled = reasoning and options.get("temperature", DEFAULT_TEMPERATURE) > 0
+            per_seed = model_predictions(run / folder / "model", prompts, reasoning,
+                                         EVAL_SEEDS if sampled else EVAL_SEEDS[:1], **options)
+            predictions[name] = per_seed[0]
+            rows[name] = mean_over_seeds([score(preds, refs, retrieval) for preds in per_seed])
     predictions["Nearest-neighbour retrieval (MiniLM)"] = nearest_neighbour_predictions(train, prompts)
-    average = mean_pose(train)
-    predictions["Mean pose"] = [Prediction(average, None) for _ in prompts]
-    rows = {name: score(preds, refs, retrieval) for name, preds in predictions.items()}
+    predictions["Mean pose"] = [Prediction(mean_pose(train), None) for _ in prompts]
+    for name in ("Nearest-neighbour retrieval (MiniLM)", "Mean pose"):
+        rows[name] = score(predictions[name], refs, retrieval)
     tok_path = run / "tokenizer" / "tokenizer_metrics.json"
     extra = {"actions": len(actions), "retrieval": retrieval_recalls(retrieval, [s for s in unseen if not s.mirrored]),
              "tokenizer": json.loads(tok_path.read_text()).get("heldout") if tok_path.is_file() else None,
@@ -210,7 +230,7 @@ def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool =
                                               "Nearest-neighbour retrieval (MiniLM)") if k in predictions}
         short = {"Ours (CoT)": "ours", "Ours without reasoning (pose loss only)": "no reasoning",
                  "Nearest-neighbour retrieval (MiniLM)": "nearest neighbour"}
-        open_preds = model_predictions(run / "finetune" / "model", list(OPEN_PROMPTS), True)
+        open_preds = model_predictions(run / "finetune" / "model", list(OPEN_PROMPTS), True)[0]
         sheet, open_sheet = _contact_sheets(config, actions, refs, {short[k]: v for k, v in columns.items()},
                                             open_preds)
         extra["open_prompts"] = [{"prompt": p, "reasoning": o.text} for p, o in zip(OPEN_PROMPTS, open_preds)]

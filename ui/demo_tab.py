@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import gradio as gr
 
-from core.generate import DEFAULT_TEMPERATURE, DEFAULT_TOP_P, MAX_PROMPT_CHARS, PromptError
+from core.generate import DEFAULT_SAMPLES, DEFAULT_TEMPERATURE, DEFAULT_TOP_P, MAX_PROMPT_CHARS, PromptError
 from ui.model_holder import ModelHolder
 from ui.pose_assets import OutputArea
 
@@ -29,9 +29,11 @@ def make_demo_handler(holder: ModelHolder, outputs: OutputArea):
     """The streaming handler behind the Generate button: reasoning, render, downloads, status, and the two GLB
     paths for the viewers (set by :func:`show_meshes` in a follow-up event)."""
 
-    def generate(prompt: str, seed: float, temperature: float, top_p: float, compare: bool) -> Iterator[tuple]:
+    def generate(prompt: str, seed: float, temperature: float, top_p: float, samples: float,
+                 compare: bool) -> Iterator[tuple]:
         generator = holder.get()
-        options = {"seed": int(seed), "temperature": float(temperature), "top_p": float(top_p)}
+        options = {"seed": int(seed), "temperature": float(temperature), "top_p": float(top_p),
+                   "samples": int(samples)}
         reasoning, result = "", None
         try:
             for kind, payload in generator.stream(prompt, reasoning=True, **options):
@@ -79,6 +81,8 @@ def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -
                 temperature = gr.Slider(label="Temperature (0 = always the most likely description)", minimum=0.0,
                                         maximum=1.5, step=0.05, value=DEFAULT_TEMPERATURE)
                 top_p = gr.Slider(label="Top-p", minimum=0.05, maximum=1.0, step=0.05, value=DEFAULT_TOP_P)
+                samples = gr.Slider(label="Reasonings sampled (the pose averages them; the first is shown)",
+                                    minimum=1, maximum=16, step=1, value=DEFAULT_SAMPLES)
                 seed = gr.Number(label="Seed (varies the result when temperature > 0)", value=0, precision=0,
                                  minimum=0)
                 compare = gr.Checkbox(label="Also generate without reasoning (comparison)", value=False,
@@ -100,7 +104,7 @@ def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -
                     plain_image = gr.Image(label="Render without reasoning", height=260, interactive=False)
     meshes = gr.State(None)
     handler = make_demo_handler(holder, outputs)
-    event_args = dict(fn=handler, inputs=[prompt, seed, temperature, top_p, compare],
+    event_args = dict(fn=handler, inputs=[prompt, seed, temperature, top_p, samples, compare],
                       outputs=[reasoning, image, files, plain_image, status, meshes],
                       api_name="generate", concurrency_limit=concurrency, concurrency_id="generate")
     viewer_args = dict(fn=show_meshes, inputs=meshes, outputs=[mesh, plain_mesh], api_name=False)

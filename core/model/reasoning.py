@@ -11,8 +11,8 @@ from torch.nn import functional as F
 from transformers import AutoModelForCausalLM
 
 from core.model.config import CoTPoseConfig
-from core.model.masks import to_additive_mask
-from core.model.sequences import IGNORE, encode_prompt
+from core.model.masks import allowed_attention, to_additive_mask
+from core.model.sequences import IGNORE, encode_prompt, encode_text
 from core.model.vocab import TokenIds, load_text_tokenizer
 from core.tokenizer import PoseTokenizer
 
@@ -72,59 +72,83 @@ class CoTPoseModel(nn.Module):
                 "loss_pose": pose_loss}
 
     # ------------------------------------------------------------------ inference
-    def _sample(self, logits: torch.Tensor, temperature: float, top_p: float, generator: torch.Generator | None) -> int:
+    @staticmethod
+    def _sample(logits: torch.Tensor, temperature: float, top_p: float,
+                generator: torch.Generator | None) -> torch.Tensor:
+        """(S,) next tokens from (S, V) logits: argmax at temperature 0, else nucleus sampling per row."""
         if temperature <= 0:
-            return int(logits.argmax())
+            return logits.argmax(-1)
         probs = torch.softmax(logits / temperature, dim=-1)
-        sorted_probs, order = probs.sort(descending=True)
-        keep = sorted_probs.cumsum(0) - sorted_probs < top_p
-        sorted_probs = sorted_probs * keep
-        choice = torch.multinomial(sorted_probs / sorted_probs.sum(), 1, generator=generator)
-        return int(order[choice])
+        sorted_probs, order = probs.sort(dim=-1, descending=True)
+        sorted_probs = sorted_probs * (sorted_probs.cumsum(-1) - sorted_probs < top_p)
+        choice = torch.multinomial(sorted_probs / sorted_probs.sum(-1, keepdim=True), 1, generator=generator)
+        return order.gather(-1, choice).squeeze(-1)
+
+    def _pose_probabilities(self, rows: list[list[int]], prefix: torch.Tensor) -> torch.Tensor:
+        """(S, K, N) code probabilities of S complete sequences (each ending in the query block), run as one padded
+        batch through the training-time layout and masks."""
+        k, p = self.config.num_pose_tokens, self.config.prefix_tokens
+        width = max(len(r) for r in rows)
+        input_ids = torch.full((len(rows), width), self.ids.pad, dtype=torch.long)
+        for b, row in enumerate(rows):
+            input_ids[b, :len(row)] = torch.tensor(row)
+        lengths = [p + len(r) for r in rows]
+        blocks = [(n - k - 2, n) for n in lengths]  # <spq> <pq>*K <epq> closes every row
+        mask = to_additive_mask(allowed_attention(lengths, blocks, p + width), self.prefix_projector[0].weight.dtype)
+        embeds = self.embed(input_ids, prefix.reshape(1, -1).expand(len(rows), -1))
+        logits = self.llm(inputs_embeds=embeds, attention_mask=mask).logits
+        positions = torch.stack([torch.arange(n - k - 1, n - 1) for n in lengths])
+        return torch.softmax(self.code_logits(logits, positions).float(), dim=-1)
 
     @torch.no_grad()
     def stream(self, prompt: str, prefix: torch.Tensor, reasoning: bool = True, temperature: float = 0.0,
-               top_p: float = 1.0, generator: torch.Generator | None = None) -> Iterator[tuple[str, object]]:
-        """Yield ("text", delta) while writing the reasoning, then ("codes", (K, N) code probabilities).
+               top_p: float = 1.0, generator: torch.Generator | None = None,
+               samples: int = 1) -> Iterator[tuple[str, object]]:
+        """Yield ("text", delta) while writing the reasoning, then ("reasonings", list of the S texts) when reasoning,
+        then ("codes", (K, N) code probabilities).
 
-        ``prefix`` is the (384,) MiniLM embedding of the prompt. The reasoning is decoded token by token under the
-        causal mask; then <eot> <spq> <pq>*K <epq> go in as one step whose query block attends bidirectionally.
+        ``prefix`` is the (384,) MiniLM embedding of the prompt. With ``samples`` > 1 (and a temperature above 0)
+        that many reasonings are sampled in parallel under the causal mask (self-consistency): the first one is
+        streamed, and the code probabilities are averaged over all of them, each computed from its own reasoning
+        by <eot> <spq> <pq>*K <epq> in one step whose query block attends bidirectionally.
         """
+        if samples < 1:
+            raise ValueError(f"samples must be at least 1, got {samples}")
         ids = self.ids
         start = [ids.cot if reasoning else ids.direct] + encode_prompt(self.tokenizer, prompt) + [ids.sep]
-        embeds = self.embed(torch.tensor([start]), prefix.reshape(1, -1))
-        out = self.llm(inputs_embeds=embeds, use_cache=True)
-        past, length = out.cache, embeds.shape[1]
         block = [ids.spq] + [ids.pq] * self.config.num_pose_tokens + [ids.epq]
-        if reasoning:
-            allowed = torch.full((out.logits.shape[-1],), float("-inf"))
-            allowed[2:ids.text_vocab_end] = 0.0  # learned text tokens (0, 1 are <pad>, <unk>)
-            allowed[ids.eot] = 0.0
-            written: list[int] = []
-            shown = ""
-            logits = out.logits[0, -1]
-            while len(written) < self.config.max_text_tokens:
-                token = self._sample(logits + allowed, temperature, top_p, generator)
-                if token == ids.eot:
-                    break
-                written.append(token)
-                text = self.tokenizer.decode(written)
-                if len(text) > len(shown) and not text.endswith("\ufffd"):
-                    yield "text", text[len(shown):]
-                    shown = text
-                out = self.llm(input_ids=torch.tensor([[token]]), cache=past, use_cache=True)
-                past, length = out.cache, length + 1
-                logits = out.logits[0, -1]
-            block = [ids.eot] + block
-        n = len(block)
-        see = torch.ones(n, length + n, dtype=torch.bool)
-        if reasoning:
-            see[0, length + 1:] = False  # <eot> is text: it does not see the query block
-        mask = to_additive_mask(see.unsqueeze(0), self.prefix_projector[0].weight.dtype)
-        out = self.llm(input_ids=torch.tensor([block]), cache=past, attention_mask=mask, use_cache=False)
-        first_query = 2 if reasoning else 1
-        positions = torch.arange(first_query, first_query + self.config.num_pose_tokens).unsqueeze(0)
-        yield "codes", torch.softmax(self.code_logits(out.logits, positions)[0].float(), dim=-1)
+        if not reasoning:
+            yield "codes", self._pose_probabilities([start + block], prefix)[0]
+            return
+        rows = samples if temperature > 0 else 1
+        embeds = self.embed(torch.tensor([start] * rows), prefix.reshape(1, -1).expand(rows, -1))
+        out = self.llm(inputs_embeds=embeds, use_cache=True)
+        allowed = torch.full((out.logits.shape[-1],), float("-inf"))
+        allowed[2:ids.text_vocab_end] = 0.0  # learned text tokens (0, 1 are <pad>, <unk>)
+        allowed[ids.eot] = 0.0
+        written: list[list[int]] = [[] for _ in range(rows)]
+        finished = [False] * rows
+        shown = ""
+        for _ in range(self.config.max_text_tokens):
+            tokens = self._sample(out.logits[:, -1] + allowed, temperature, top_p, generator)
+            for row, token in enumerate(tokens.tolist()):
+                if not finished[row]:
+                    finished[row] = token == ids.eot
+                    if not finished[row]:
+                        written[row].append(token)
+            text = self.tokenizer.decode(written[0])
+            if len(text) > len(shown) and not text.endswith("\ufffd"):
+                yield "text", text[len(shown):]
+                shown = text
+            if all(finished):
+                break
+            out = self.llm(input_ids=tokens.unsqueeze(1), cache=out.cache, use_cache=True)
+        texts = [self.tokenizer.decode(w).strip() for w in written]
+        yield "reasonings", texts
+        # the pose reads each reasoning as shown, tokenized the way training tokenized descriptions
+        encoded = [encode_text(self.tokenizer, t, self.config.max_text_tokens) for t in texts]
+        probabilities = self._pose_probabilities([start + e + [ids.eot] + block for e in encoded], prefix)
+        yield "codes", probabilities.mean(0)
 
     # ------------------------------------------------------------------ persistence
     def save_pretrained(self, directory: str | Path, adapter_only: bool = False) -> None:
