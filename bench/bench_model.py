@@ -78,9 +78,10 @@ def main() -> None:
     load_body_model()
     generator.generate(PROMPTS[0])
     pose_mesh(generator.generate(PROMPTS[0]).pose)  # warm-up
-    for label, options in (("one greedy reasoning (temperature 0)", {"temperature": 0.0}),
-                           (f"self-consistency, {DEFAULT_SAMPLES} reasonings (default)", {}),
-                           ("self-consistency, 8 reasonings", {"samples": 8})):
+    settings = [("one greedy reasoning (temperature 0)", {"temperature": 0.0})]
+    settings += [(f"{n} sampled reasonings" + (" (default)" if n == DEFAULT_SAMPLES else ""), {"samples": n})
+                 for n in sorted({4, DEFAULT_SAMPLES, 16})]
+    for label, options in settings:
         latencies, tokens = [], []
         for _ in range(args.repeats):
             for prompt in PROMPTS:

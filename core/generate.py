@@ -32,7 +32,7 @@ DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "d
 MAX_PROMPT_CHARS = 500
 DEFAULT_TEMPERATURE = 0.8
 DEFAULT_TOP_P = 1.0
-DEFAULT_SAMPLES = 4
+DEFAULT_SAMPLES = 8
 MAX_SAMPLES = 32
 
 

@@ -86,7 +86,6 @@ class LMStage:
     prompt_dropout: float = 0.25
     paraphrase_prob: float = 0.6
     label_smoothing: float = 0.05
-    prefix_noise: float = 0.0  # norm of Gaussian noise added to the unit MiniLM prefix vector while training
     checkpoint_every: int = 200
 
 

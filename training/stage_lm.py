@@ -62,14 +62,6 @@ def _with_lora(model: CoTPoseModel, stage: LMStage, base_dir: Path) -> None:
     model.config.base_llm = str((base_dir / "llm").resolve())
 
 
-def noisy_prefix(prefix: torch.Tensor, norm: float, generator: torch.Generator) -> torch.Tensor:
-    """Unit prefix vectors moved by random directions of length ``norm`` and re-normalised (zero rows stay zero):
-    the model learns to answer a nearby, never-seen wording as it answers the training one."""
-    noise = torch.randn(prefix.shape, generator=generator)
-    moved = torch.nn.functional.normalize(prefix + norm * torch.nn.functional.normalize(noise, dim=-1), dim=-1)
-    return torch.where(prefix.abs().sum(-1, keepdim=True) > 0, moved, prefix)
-
-
 def run_lm_stage(config: TrainingConfig, samples: list[Sample], stage_name: str, mode: str = "cot") -> dict:
     """Train the pretrain stage or one fine-tuning variant; returns a summary (also written as summary.json)."""
     torch.set_num_threads(config.threads)
@@ -107,13 +99,8 @@ def run_lm_stage(config: TrainingConfig, samples: list[Sample], stage_name: str,
             return pretrain_items(train, codes, rng)
         return finetune_items(train, codes, stage, mode, rng)
 
-    noise = torch.Generator().manual_seed(config.seed + 1)
-
     def collate_items(batch):
-        prefix = bank([i.prefix_text for i in batch])
-        if stage.prefix_noise > 0:
-            prefix = noisy_prefix(prefix, stage.prefix_noise, noise)
-        return collate([i.example for i in batch], prefix, model.tokenizer, model.ids,
+        return collate([i.example for i in batch], bank([i.prefix_text for i in batch]), model.tokenizer, model.ids,
                        model.config.num_pose_tokens, model.config.prefix_tokens, model.config.max_text_tokens)
 
     steps_per_epoch = math.ceil(len(items_for(0)) / stage.batch_size)
