@@ -11,8 +11,7 @@ from torch.nn import functional as F
 from transformers import AutoModelForCausalLM
 
 from core.model.config import CoTPoseConfig
-from core.model.masks import allowed_attention, to_additive_mask
-from core.model.sequences import IGNORE, encode_prompt, encode_text
+from core.model.sequences import IGNORE, Example, collate, encode_prompt
 from core.model.vocab import TokenIds, load_text_tokenizer
 from core.tokenizer import PoseTokenizer
 
@@ -84,21 +83,14 @@ class CoTPoseModel(nn.Module):
         choice = torch.multinomial(sorted_probs / sorted_probs.sum(-1, keepdim=True), 1, generator=generator)
         return order.gather(-1, choice).squeeze(-1)
 
-    def _pose_probabilities(self, rows: list[list[int]], prefix: torch.Tensor) -> torch.Tensor:
-        """(S, K, N) code probabilities of S complete sequences (each ending in the query block), run as one padded
-        batch through the training-time layout and masks."""
-        k, p = self.config.num_pose_tokens, self.config.prefix_tokens
-        width = max(len(r) for r in rows)
-        input_ids = torch.full((len(rows), width), self.ids.pad, dtype=torch.long)
-        for b, row in enumerate(rows):
-            input_ids[b, :len(row)] = torch.tensor(row)
-        lengths = [p + len(r) for r in rows]
-        blocks = [(n - k - 2, n) for n in lengths]  # <spq> <pq>*K <epq> closes every row
-        mask = to_additive_mask(allowed_attention(lengths, blocks, p + width), self.prefix_projector[0].weight.dtype)
-        embeds = self.embed(input_ids, prefix.reshape(1, -1).expand(len(rows), -1))
-        logits = self.llm(inputs_embeds=embeds, attention_mask=mask).logits
-        positions = torch.stack([torch.arange(n - k - 1, n - 1) for n in lengths])
-        return torch.softmax(self.code_logits(logits, positions).float(), dim=-1)
+    def _pose_probabilities(self, examples: list[Example], prefix: torch.Tensor) -> torch.Tensor:
+        """(S, K, N) code probabilities of S cot/direct examples sharing one prefix vector, run as one batch laid out
+        and masked exactly as in training (:func:`collate`)."""
+        batch = collate(examples, prefix.reshape(1, -1).expand(len(examples), -1), self.tokenizer, self.ids,
+                        self.config.num_pose_tokens, self.config.prefix_tokens, self.config.max_text_tokens)
+        embeds = self.embed(batch["input_ids"], batch["prefix"])
+        logits = self.llm(inputs_embeds=embeds, attention_mask=batch["attention_mask"].to(embeds.dtype)).logits
+        return torch.softmax(self.code_logits(logits, batch["pose_positions"]).float(), dim=-1)
 
     @torch.no_grad()
     def stream(self, prompt: str, prefix: torch.Tensor, reasoning: bool = True, temperature: float = 0.0,
@@ -115,11 +107,11 @@ class CoTPoseModel(nn.Module):
         if samples < 1:
             raise ValueError(f"samples must be at least 1, got {samples}")
         ids = self.ids
-        start = [ids.cot if reasoning else ids.direct] + encode_prompt(self.tokenizer, prompt) + [ids.sep]
-        block = [ids.spq] + [ids.pq] * self.config.num_pose_tokens + [ids.epq]
+        no_codes = (0,) * self.config.num_pose_tokens  # the examples only position the pose queries
         if not reasoning:
-            yield "codes", self._pose_probabilities([start + block], prefix)[0]
+            yield "codes", self._pose_probabilities([Example("direct", prompt, "", no_codes)], prefix)[0]
             return
+        start = [ids.cot] + encode_prompt(self.tokenizer, prompt) + [ids.sep]
         rows = samples if temperature > 0 else 1
         embeds = self.embed(torch.tensor([start] * rows), prefix.reshape(1, -1).expand(rows, -1))
         out = self.llm(inputs_embeds=embeds, use_cache=True)
@@ -131,12 +123,16 @@ class CoTPoseModel(nn.Module):
         shown = ""
         for _ in range(self.config.max_text_tokens):
             tokens = self._sample(out.logits[:, -1] + allowed, temperature, top_p, generator)
+            first_grew = False
             for row, token in enumerate(tokens.tolist()):
-                if not finished[row]:
-                    finished[row] = token == ids.eot
-                    if not finished[row]:
-                        written[row].append(token)
-            text = self.tokenizer.decode(written[0])
+                if finished[row]:
+                    continue
+                if token == ids.eot:
+                    finished[row] = True
+                else:
+                    written[row].append(token)
+                    first_grew |= row == 0
+            text = self.tokenizer.decode(written[0]) if first_grew else shown
             if len(text) > len(shown) and not text.endswith("\ufffd"):
                 yield "text", text[len(shown):]
                 shown = text
@@ -146,8 +142,7 @@ class CoTPoseModel(nn.Module):
         texts = [self.tokenizer.decode(w).strip() for w in written]
         yield "reasonings", texts
         # the pose reads each reasoning as shown, tokenized the way training tokenized descriptions
-        encoded = [encode_text(self.tokenizer, t, self.config.max_text_tokens) for t in texts]
-        probabilities = self._pose_probabilities([start + e + [ids.eot] + block for e in encoded], prefix)
+        probabilities = self._pose_probabilities([Example("cot", prompt, t, no_codes) for t in texts], prefix)
         yield "codes", probabilities.mean(0)
 
     # ------------------------------------------------------------------ persistence
