@@ -4,9 +4,9 @@ Library: ``load_generator(checkpoint_dir=None) -> Generator``; ``Generator.strea
 temperature=..., top_p=..., samples=...)`` yields ("text", delta) events then one ("pose", GenerationResult);
 ``Generator.generate(prompt, ...)`` returns the GenerationResult.
 
-Decoding (self-consistency): ``samples`` reasonings are sampled in parallel at ``temperature``; the first is the
-one shown, and the pose decodes the code probabilities averaged over all of them (each code slot takes the
-probability-weighted codebook vector). Temperature 0 writes one greedy reasoning instead.
+Decoding (self-consistency): ``samples`` reasonings are written in parallel; the first, shown one is greedy, the
+others are sampled at ``temperature``, and the pose decodes the code probabilities averaged over all of them (each
+code slot takes the probability-weighted codebook vector). Temperature 0 writes the greedy reasoning only.
 
 CLI: ``python -m core.generate "Generate the pose of throwing a ball" [--format json] [--prompts-file FILE]
 [--seed N] [--samples S] [--temperature T] [--checkpoint DIR] [--no-reasoning] [--mesh out.glb] [--render out.png]``.
@@ -30,7 +30,7 @@ from core.pose import Pose
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parent.parent / "checkpoints" / "demo"
 MAX_PROMPT_CHARS = 500
-DEFAULT_TEMPERATURE = 0.8
+DEFAULT_TEMPERATURE = 1.0
 DEFAULT_TOP_P = 1.0
 DEFAULT_SAMPLES = 8
 MAX_SAMPLES = 32
@@ -165,8 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--temperature", type=float, default=DEFAULT_TEMPERATURE,
                         help="reasoning sampling temperature; 0 = one greedy reasoning (default: %(default)s)")
     parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES,
-                        help=f"reasonings sampled in parallel; the pose averages them, 1..{MAX_SAMPLES} "
-                             "(default: %(default)s)")
+                        help="reasonings written in parallel (the shown one greedy, the others sampled); the pose "
+                             f"averages them, 1..{MAX_SAMPLES} (default: %(default)s)")
     parser.add_argument("--top-p", type=float, default=DEFAULT_TOP_P, help="nucleus sampling mass (default: %(default)s)")
     parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint directory (default: checkpoints/demo)")
     parser.add_argument("--no-reasoning", action="store_true", help="skip the reasoning, go straight to the pose")

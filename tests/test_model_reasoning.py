@@ -101,7 +101,7 @@ def _training_path_codes(model, prompt, text, prefix):
     return torch.softmax(model.code_logits(logits, batch["pose_positions"])[0], -1)
 
 
-def test_self_consistency_averages_the_codes_of_every_sampled_reasoning(model):
+def test_self_consistency_shows_the_greedy_reasoning_and_averages_every_reasonings_codes(model):
     prefix = torch.randn(384, generator=torch.Generator().manual_seed(4))
 
     def run(seed):
@@ -120,6 +120,7 @@ def test_self_consistency_averages_the_codes_of_every_sampled_reasoning(model):
     assert torch.equal(run(7)[-1][1], probs), "the same seed gives the same result"
     greedy = list(model.stream("waving hello", prefix, temperature=0.0, samples=3))
     assert len(greedy[-2][1]) == 1, "temperature 0 writes one greedy reasoning whatever samples says"
+    assert texts[0] == greedy[-2][1][0], "the shown reasoning is the greedy one"
     with pytest.raises(ValueError, match="samples"):
         next(model.stream("waving hello", prefix, samples=0))
 

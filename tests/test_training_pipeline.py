@@ -187,8 +187,11 @@ def test_evaluation_table_has_every_row(trained):
             "Nearest-neighbour retrieval (MiniLM)", "Mean pose"} <= set(rows)
     assert all(r["MPJPE_mm"] > 0 and r["PFD"] >= 0 for r in rows.values())
     assert rows["Ours (CoT)"]["TFD"] is not None and rows["Mean pose"]["TFD"] is None
+    fit = result["seen_fit"]
+    assert fit["actions"] > 0 and 0 <= fit["opening_matches"] <= fit["actions"]
+    assert fit["ours"]["MPJPE_mm"] > 0 and fit["mean_pose"]["TFD"] is None
     report = (root / "run" / "evaluation.md").read_text()
-    assert "| Ours (CoT) |" in report and "| Mean pose |" in report
+    assert "| Ours (CoT) |" in report and "| Mean pose |" in report and "Fit check on" in report
 
 
 def test_bad_config_and_bad_export_name_the_problem(tmp_path):

@@ -28,6 +28,7 @@ from training.data import Sample, poses_of, split_samples
 from training.retrieval import TextPoseRetrieval, retrieval_recalls
 
 EVAL_SEEDS = (0, 1, 2)  # rows that sample reasonings are scored once per seed and averaged
+SEEN_FIT_ACTIONS = 55  # seen actions in the fit check, as many as the unseen ones
 OPEN_PROMPTS = (
     "Generate the pose of reaching for a high shelf",
     "Generate the pose of throwing a ball",
@@ -148,6 +149,13 @@ def write_report(path: Path, rows: dict[str, dict], extra: dict, sheet: str | No
               + ", ".join(f"{k.split('_')[1]} {v:.2f}" for k, v in rec.items() if k.startswith("text2pose"))
               + "; pose->text "
               + ", ".join(f"{k.split('_')[1]} {v:.2f}" for k, v in rec.items() if k.startswith("pose2text")) + "."]
+    fit = extra.get("seen_fit")
+    if fit:
+        lines += ["", f"Fit check on {fit['actions']} *seen* actions (seed 0): ours (CoT) "
+                  f"{fit['ours']['MPJPE_mm']:.1f} mm / PFD {fit['ours']['PFD']:.4f}, mean pose "
+                  f"{fit['mean_pose']['MPJPE_mm']:.1f} mm / PFD {fit['mean_pose']['PFD']:.4f}; "
+                  f"{fit['opening_matches']} of {fit['actions']} reasonings open with the action's own first clause "
+                  "(\"To throw a ball, ...\")."]
     if extra.get("tokenizer"):
         tok = extra["tokenizer"]
         lines += ["", f"Pose tokenizer: held-out reconstruction MPJPE {tok['mpjpe_mm']:.1f} mm, code perplexity "
@@ -189,6 +197,22 @@ def _contact_sheets(config: TrainingConfig, actions: list[str], refs: list[list[
     return config.evaluate.contact_sheet, open_path
 
 
+def seen_fit(model_dir: Path, train: list[Sample], retrieval: TextPoseRetrieval, count: int = SEEN_FIT_ACTIONS) -> dict:
+    """Does the model fit what it was taught? CoT and mean pose on ``count`` seen actions (spread over the sorted
+    list), seed 0; plus how many generated reasonings open with the action's own first clause."""
+    by_action: dict[str, list[Sample]] = defaultdict(list)
+    for s in train:
+        by_action[s.action].append(s)
+    actions = sorted(by_action)
+    picked = [by_action[a] for a in actions[::max(1, len(actions) // count)][:count]]
+    predictions = model_predictions(model_dir, [refs[0].abstract_prompt for refs in picked], True)[0]
+    opening = lambda text: text.split(",")[0]  # noqa: E731
+    opens = sum(opening(p.text) in {opening(r.detailed) for r in refs} for p, refs in zip(predictions, picked))
+    mean = mean_pose(train)
+    return {"actions": len(picked), "ours": score(predictions, picked, retrieval),
+            "mean_pose": score([Prediction(mean, None) for _ in picked], picked, retrieval), "opening_matches": opens}
+
+
 def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool = True) -> dict:
     """Score every available trained variant and the baselines; write the report, sheets and evaluation.json."""
     train, unseen = split_samples(samples)
@@ -224,6 +248,8 @@ def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool =
              "tokenizer": json.loads(tok_path.read_text()).get("heldout") if tok_path.is_file() else None,
              "examples": [{"prompt": p, "reasoning": pr.text} for p, pr in
                           zip(prompts[:6], predictions.get("Ours (CoT)", [])[:6])]}
+    if (run / "finetune" / "model").is_dir():
+        extra["seen_fit"] = seen_fit(run / "finetune" / "model", train, retrieval)
     sheet = open_sheet = None
     if render and "Ours (CoT)" in predictions:
         columns = {k: predictions[k] for k in ("Ours (CoT)", "Ours without reasoning (pose loss only)",

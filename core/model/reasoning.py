@@ -100,9 +100,10 @@ class CoTPoseModel(nn.Module):
         then ("codes", (K, N) code probabilities).
 
         ``prefix`` is the (384,) MiniLM embedding of the prompt. With ``samples`` > 1 (and a temperature above 0)
-        that many reasonings are sampled in parallel under the causal mask (self-consistency): the first one is
-        streamed, and the code probabilities are averaged over all of them, each computed from its own reasoning
-        by <eot> <spq> <pq>*K <epq> in one step whose query block attends bidirectionally.
+        that many reasonings are written in parallel under the causal mask (self-consistency): the first one is
+        greedy and streamed, the others are sampled, and the code probabilities are averaged over all of them, each
+        computed from its own reasoning by <eot> <spq> <pq>*K <epq> in one step whose query block attends
+        bidirectionally.
         """
         if samples < 1:
             raise ValueError(f"samples must be at least 1, got {samples}")
@@ -122,7 +123,9 @@ class CoTPoseModel(nn.Module):
         finished = [False] * rows
         shown = ""
         for _ in range(self.config.max_text_tokens):
-            tokens = self._sample(out.logits[:, -1] + allowed, temperature, top_p, generator)
+            logits = out.logits[:, -1] + allowed
+            tokens = self._sample(logits, temperature, top_p, generator)
+            tokens[0] = logits[0].argmax()  # the shown reasoning is the greedy one; the others are samples
             first_grew = False
             for row, token in enumerate(tokens.tolist()):
                 if finished[row]:
