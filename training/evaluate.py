@@ -197,14 +197,20 @@ def _contact_sheets(config: TrainingConfig, actions: list[str], refs: list[list[
     return config.evaluate.contact_sheet, open_path
 
 
+def samples_by_action(samples: list[Sample]) -> dict[str, list[Sample]]:
+    """Each action's samples (its reference set)."""
+    grouped: dict[str, list[Sample]] = defaultdict(list)
+    for s in samples:
+        grouped[s.action].append(s)
+    return grouped
+
+
 def seen_fit(model_dir: Path, train: list[Sample], retrieval: TextPoseRetrieval, count: int = SEEN_FIT_ACTIONS) -> dict:
     """Does the model fit what it was taught? CoT and mean pose on ``count`` seen actions (spread over the sorted
     list), seed 0; plus how many generated reasonings open with the action's own first clause."""
-    by_action: dict[str, list[Sample]] = defaultdict(list)
-    for s in train:
-        by_action[s.action].append(s)
-    actions = sorted(by_action)
-    picked = [by_action[a] for a in actions[::max(1, len(actions) // count)][:count]]
+    grouped = samples_by_action(train)
+    actions = sorted(grouped)
+    picked = [grouped[a] for a in actions[::max(1, len(actions) // count)][:count]]
     predictions = model_predictions(model_dir, [refs[0].abstract_prompt for refs in picked], True)[0]
     opening = lambda text: text.split(",")[0]  # noqa: E731
     opens = sum(opening(p.text) in {opening(r.detailed) for r in refs} for p, refs in zip(predictions, picked))
@@ -216,9 +222,7 @@ def seen_fit(model_dir: Path, train: list[Sample], retrieval: TextPoseRetrieval,
 def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool = True) -> dict:
     """Score every available trained variant and the baselines; write the report, sheets and evaluation.json."""
     train, unseen = split_samples(samples)
-    by_action: dict[str, list[Sample]] = defaultdict(list)
-    for s in unseen:
-        by_action[s.action].append(s)
+    by_action = samples_by_action(unseen)
     actions = sorted(by_action)
     refs = [by_action[a] for a in actions]
     prompts = [refs_[0].abstract_prompt for refs_ in refs]

@@ -83,8 +83,8 @@ def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -
                 top_p = gr.Slider(label="Top-p", minimum=0.05, maximum=1.0, step=0.05, value=DEFAULT_TOP_P)
                 samples = gr.Slider(label="Reasonings written (the pose averages them; the first, greedy one is shown)",
                                     minimum=1, maximum=16, step=1, value=DEFAULT_SAMPLES)
-                seed = gr.Number(label="Seed (varies the result when temperature > 0)", value=0, precision=0,
-                                 minimum=0)
+                seed = gr.Number(label="Seed (varies the sampled reasonings: temperature > 0, more than one)",
+                                 value=0, precision=0, minimum=0)
                 compare = gr.Checkbox(label="Also generate without reasoning (comparison)", value=False,
                                       elem_id="demo-compare")
             run = gr.Button("Generate", variant="primary", elem_id="demo-generate")
