@@ -95,12 +95,13 @@ class OutputDirectory:
 
     def write_batch(self, triplets: list[Triplet], unit_keys: list[str]) -> int:
         """Append the new triplets (images first), then mark the units done; returns how many were added."""
-        records, images = [], {}
+        records, images, batch_ids = [], {}, set()
         for triplet in triplets:
             record = triplet.to_record()
-            if record["id"] in self.ids or any(r["id"] == record["id"] for r in records):
+            if record["id"] in self.ids or record["id"] in batch_ids:
                 continue
             records.append(record)
+            batch_ids.add(record["id"])
             if triplet.image_png is not None:
                 images[record["id"]] = triplet.image_png
         self._write_images(images)

@@ -6,6 +6,7 @@ in docs/screenshots/.
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -195,6 +196,7 @@ def test_admin_exports_trains_and_sees_the_checkpoint(page, store):
     page.click("#train-launch")
     expect(page.locator("#train-message")).to_contain_text("Started job", timeout=30_000)
     expect(page.locator("#train-status")).to_contain_text("succeeded", timeout=150_000)
+    expect(page.locator("#train-job input")).to_have_value(re.compile(r"job \d+ · succeeded"), timeout=20_000)
     [job] = store.jobs.list_jobs()
     assert job.state == "succeeded" and job.config["finetune"]["epochs"] == 1
     [checkpoint] = store.jobs.list_checkpoints(job_id=job.id)

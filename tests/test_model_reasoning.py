@@ -101,12 +101,12 @@ def _training_path_codes(model, prompt, text, prefix):
     return torch.softmax(model.code_logits(logits, batch["pose_positions"])[0], -1)
 
 
-def test_self_consistency_shows_the_greedy_reasoning_and_averages_every_reasonings_codes(model):
+def test_self_consistency_shows_the_greedy_reasoning_and_pools_every_reasonings_codes(model):
     prefix = torch.randn(384, generator=torch.Generator().manual_seed(4))
 
-    def run(seed):
+    def run(seed, shown_weight=None):
         return list(model.stream("waving hello", prefix, reasoning=True, temperature=1.5, samples=3,
-                                 generator=torch.Generator().manual_seed(seed)))
+                                 generator=torch.Generator().manual_seed(seed), shown_weight=shown_weight))
 
     events = run(7)
     kinds = [k for k, _ in events]
@@ -115,14 +115,20 @@ def test_self_consistency_shows_the_greedy_reasoning_and_averages_every_reasonin
     assert len(texts) == 3 and len(set(texts)) > 1, "three different reasonings at a high temperature"
     assert "".join(v for k, v in events if k == "text").strip() == texts[0], "the first reasoning is the one streamed"
     with torch.no_grad():
-        expected = torch.stack([_training_path_codes(model, "waving hello", t, prefix) for t in texts]).mean(0)
-    assert torch.allclose(probs, expected, atol=1e-4)
+        each = torch.stack([_training_path_codes(model, "waving hello", t, prefix) for t in texts])
+    assert torch.allclose(probs, each.mean(0), atol=1e-4), "no shown_weight: every reasoning counts the same"
+    weighted = run(7, shown_weight=0.6)
+    assert weighted[-2][1] == texts, "the weight changes the pooling, not the reasonings"
+    assert torch.allclose(weighted[-1][1], 0.6 * each[0] + 0.4 * each[1:].mean(0), atol=1e-4)
+    assert torch.allclose(run(7, shown_weight=1.0)[-1][1], each[0], atol=1e-4), "weight 1: the shown one's pose"
     assert torch.equal(run(7)[-1][1], probs), "the same seed gives the same result"
     greedy = list(model.stream("waving hello", prefix, temperature=0.0, samples=3))
     assert len(greedy[-2][1]) == 1, "temperature 0 writes one greedy reasoning whatever samples says"
     assert texts[0] == greedy[-2][1][0], "the shown reasoning is the greedy one"
     with pytest.raises(ValueError, match="samples"):
         next(model.stream("waving hello", prefix, samples=0))
+    with pytest.raises(ValueError, match="shown_weight"):
+        next(model.stream("waving hello", prefix, samples=3, shown_weight=1.5))
 
 
 def test_save_load_round_trip(model, tmp_path):

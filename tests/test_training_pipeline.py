@@ -146,6 +146,8 @@ def test_generator_streams_text_then_a_grounded_pose(trained):
     assert direct.reasoning == ""
     with pytest.raises(ValueError, match="samples must be between 1 and 32"):
         generator.generate("Generate the pose of raising the left arm", samples=0)
+    with pytest.raises(ValueError, match="shown_weight must be between 0 and 1, got -0.1"):
+        generator.generate("Generate the pose of raising the left arm", shown_weight=-0.1)
 
 
 @pytest.mark.parametrize("prompt, message", [("", "empty"), ("   ", "empty"), ("x" * 501, "501 characters"),
@@ -172,6 +174,9 @@ def test_cli_json_and_prompts_file(trained, tmp_path, capsys):
                                                               "raising the right arm"]
     assert generate_main(["", "--checkpoint", checkpoint]) == 2
     assert "empty" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        generate_main(["leaning forward", "--checkpoint", checkpoint, "--shown-weight", "2"])
+    assert "--shown-weight must be between 0 and 1, got 2.0" in capsys.readouterr().err
 
 
 def test_evaluation_table_has_every_row(trained):
@@ -184,6 +189,7 @@ def test_evaluation_table_has_every_row(trained):
     result = run_evaluation(config, load_samples(config), render=False)
     rows = result["rows"]
     assert {"Ours (CoT)", "Ours without reasoning (pose loss only)", "Ours (CoT), one greedy reasoning",
+            "Ours (CoT), reasonings pooled with equal weights",
             "Nearest-neighbour retrieval (MiniLM)", "Mean pose"} <= set(rows)
     assert all(r["MPJPE_mm"] > 0 and r["PFD"] >= 0 for r in rows.values())
     assert rows["Ours (CoT)"]["TFD"] is not None and rows["Mean pose"]["TFD"] is None

@@ -19,7 +19,7 @@ import torch
 
 from core.kinematics import joint_positions
 from core.model.reasoning import CoTPoseModel
-from core.generate import DEFAULT_SAMPLES, DEFAULT_TEMPERATURE, Generator
+from core.generate import DEFAULT_SAMPLES, DEFAULT_SHOWN_WEIGHT, DEFAULT_TEMPERATURE, Generator
 from core.model.text_encoder import encode_texts
 from core.pose import Pose
 from core.rotations import matrix_to_6d, sixd_to_axis_angle, axis_angle_to_matrix
@@ -131,8 +131,9 @@ def write_report(path: Path, rows: dict[str, dict], extra: dict, sheet: str | No
     """The markdown report: the table, the retrieval model's recall and the tokenizer's reconstruction error."""
     lines = ["# Evaluation on unseen actions", "",
              f"{extra['actions']} held-out actions (never seen in any training stage), prompt "
-             f"\"Generate the pose of <action>\", the product's decoding ({DEFAULT_SAMPLES} reasonings sampled at "
-             f"temperature {DEFAULT_TEMPERATURE}, code probabilities averaged; see `core/generate.py`); rows that "
+             f"\"Generate the pose of <action>\", the product's decoding ({DEFAULT_SAMPLES} reasonings, the shown one greedy, "
+             f"the others sampled at temperature {DEFAULT_TEMPERATURE}; code probabilities pooled with the shown one's "
+             f"share {DEFAULT_SHOWN_WEIGHT}; see `core/generate.py`); rows that "
              f"sample are scored with seeds {', '.join(map(str, EVAL_SEEDS))} and show mean ± standard deviation. "
              "Lower is better everywhere. MPJPE after giving "
              "the prediction the reference's global root rotation; PFD/TFD/MFD are distances between unit-norm "
@@ -232,6 +233,8 @@ def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool =
                 "Ours without reasoning (pose loss only)": ("finetune-pose-loss-only", False, {}),
                 "Ours, text loss only (ablation 1)": ("finetune-text-loss-only", True, {}),
                 "Ours, unrefined descriptions (ablation 2)": ("finetune-unrefined", True, {}),
+                "Ours (CoT), reasonings pooled with equal weights": ("finetune", True,
+                                                                     {"shown_weight": 1 / DEFAULT_SAMPLES}),
                 "Ours (CoT), one greedy reasoning": ("finetune", True, {"temperature": 0.0}),
                 "Ours (CoT) decoded with --no-reasoning": ("finetune", False, {})}
     predictions: dict[str, list[Prediction]] = {}

@@ -137,6 +137,10 @@ class TrainHandlers:
         return (status, log, read_metrics(self.jobs.metrics_path(job)), self._jobs_table(),
                 self._checkpoints_table(), gr.Dropdown(choices=self._checkpoint_choices()))
 
+    def tick(self, user, job_id):
+        """What :meth:`watch` shows, plus the job menu relabelled with each job's current state."""
+        return (*self.watch(user, job_id), gr.Dropdown(choices=self._job_choices()))
+
     def cancel(self, user, job_id):
         """Ask a running job to stop."""
         require(self.store, user, "admin")
@@ -211,7 +215,7 @@ def build_train_tab(handlers: TrainHandlers, user_state: gr.State) -> dict:
                  [job, jobs_table, message], api_name="train_launch")
     watch_outputs = [status, log, plot, jobs_table, checkpoints_table, checkpoint]
     job.change(handlers.watch, [user_state, job], watch_outputs, api_name="train_watch")
-    timer.tick(handlers.watch, [user_state, job], watch_outputs, api_name=False, show_progress="hidden")
+    timer.tick(handlers.tick, [user_state, job], watch_outputs + [job], api_name=False, show_progress="hidden")
     cancel.click(handlers.cancel, [user_state, job], [message], api_name="train_cancel")
     activate.click(handlers.activate, [user_state, checkpoint], [checkpoints_table, active], api_name="train_activate")
     return {"timer": timer, "overview": handlers.overview, "overview_outputs": overview_outputs}

@@ -95,18 +95,21 @@ class CoTPoseModel(nn.Module):
     @torch.no_grad()
     def stream(self, prompt: str, prefix: torch.Tensor, reasoning: bool = True, temperature: float = 0.0,
                top_p: float = 1.0, generator: torch.Generator | None = None,
-               samples: int = 1) -> Iterator[tuple[str, object]]:
+               samples: int = 1, shown_weight: float | None = None) -> Iterator[tuple[str, object]]:
         """Yield ("text", delta) while writing the reasoning, then ("reasonings", list of the S texts) when reasoning,
         then ("codes", (K, N) code probabilities).
 
         ``prefix`` is the (384,) MiniLM embedding of the prompt. With ``samples`` > 1 (and a temperature above 0)
         that many reasonings are written in parallel under the causal mask (self-consistency): the first one is
-        greedy and streamed, the others are sampled, and the code probabilities are averaged over all of them, each
+        greedy and streamed, the others are sampled, and the code probabilities are pooled over all of them, each
         computed from its own reasoning by <eot> <spq> <pq>*K <epq> in one step whose query block attends
-        bidirectionally.
+        bidirectionally. ``shown_weight`` is the shown reasoning's share of the pool (the sampled ones split the
+        rest); None weighs all reasonings equally.
         """
         if samples < 1:
             raise ValueError(f"samples must be at least 1, got {samples}")
+        if shown_weight is not None and not 0 <= shown_weight <= 1:
+            raise ValueError(f"shown_weight must be between 0 and 1, got {shown_weight}")
         ids = self.ids
         no_codes = (0,) * self.config.num_pose_tokens  # the examples only position the pose queries
         if not reasoning:
@@ -146,7 +149,10 @@ class CoTPoseModel(nn.Module):
         yield "reasonings", texts
         # the pose reads each reasoning as shown, tokenized the way training tokenized descriptions
         probabilities = self._pose_probabilities([Example("cot", prompt, t, no_codes) for t in texts], prefix)
-        yield "codes", probabilities.mean(0)
+        if shown_weight is None or rows == 1:
+            yield "codes", probabilities.mean(0)
+        else:
+            yield "codes", shown_weight * probabilities[0] + (1 - shown_weight) * probabilities[1:].mean(0)
 
     # ------------------------------------------------------------------ persistence
     def save_pretrained(self, directory: str | Path, adapter_only: bool = False) -> None:
