@@ -214,3 +214,19 @@ def test_bad_config_and_bad_export_name_the_problem(tmp_path):
     (export / "samples.jsonl").write_text("\n".join(lines) + "\n")
     with pytest.raises(DatasetError, match=r"samples.jsonl:3: field 'index' = 99"):
         load_export(export)
+
+
+def test_package_ships_the_named_fine_tuning_run(trained, tmp_path):
+    root, args = trained
+    output = tmp_path / "ckpt"
+    assert training_main(["package", "--pose-loss-only", "--output", str(output)] + args) == 0
+    manifest = json.loads((output / "manifest.json").read_text())
+    assert manifest["finetune_mode"] == "pose-loss-only"
+    assert "python -m training finetune --pose-loss-only" in manifest["commands"]
+    assert manifest["total_bytes"] == sum(f["bytes"] for f in manifest["files"].values())
+    shipped = load_generator(output).generate("Generate the pose of raising the left arm", reasoning=False)
+    source = load_generator(root / "run" / "finetune-pose-loss-only").generate(
+        "Generate the pose of raising the left arm", reasoning=False)
+    assert torch.allclose(shipped.pose.body_pose, source.pose.body_pose, atol=0.05), "float16 copy of that run"
+    with pytest.raises(FileNotFoundError, match="python -m training finetune --unrefined"):
+        training_main(["package", "--unrefined", "--output", str(tmp_path / "none")] + args)

@@ -28,11 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="dataset export directory to train on (overrides data.export in the config)")
     ablation = parser.add_mutually_exclusive_group()
     ablation.add_argument("--text-loss-only", action="store_true",
-                          help="finetune: train the reasoning text only, no pose loss (paper ablation 1)")
+                          help="finetune: train the reasoning text only, no pose loss (paper ablation 1); package: ship it")
     ablation.add_argument("--unrefined", action="store_true",
-                          help="finetune: reason with the raw captions instead of the refined texts (ablation 2)")
+                          help="finetune: reason with the raw captions instead of the refined texts (ablation 2); "
+                               "package: ship that run")
     ablation.add_argument("--pose-loss-only", action="store_true",
-                          help="finetune: no reasoning, abstract prompt straight to pose (ablation 3)")
+                          help="finetune: no reasoning, abstract prompt straight to pose (ablation 3); package: ship it")
     parser.add_argument("--output", default="checkpoints/demo", help="package: target directory (default: %(default)s)")
     return parser
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "package":
         from training.package import package_checkpoint
 
-        print(json.dumps(package_checkpoint(config, args.output), indent=2))
+        print(json.dumps(package_checkpoint(config, args.output, finetune_mode(args)), indent=2))
         return 0
     samples = load_samples(config)
     if args.stage == "tokenizer":

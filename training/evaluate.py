@@ -25,6 +25,7 @@ from core.pose import Pose
 from core.rotations import matrix_to_6d, sixd_to_axis_angle, axis_angle_to_matrix
 from training.config import TrainingConfig
 from training.data import Sample, poses_of, split_samples
+from training.paraphrase import action_of
 from training.retrieval import TextPoseRetrieval, retrieval_recalls
 
 EVAL_SEEDS = (0, 1, 2)  # rows that sample reasonings are scored once per seed and averaged
@@ -165,7 +166,9 @@ def write_report(path: Path, rows: dict[str, dict], extra: dict, sheet: str | No
         lines += ["", "Columns: reference, ours (CoT), ours without reasoning, nearest-neighbour retrieval.", "",
                   f"![unseen actions]({Path(sheet).name})"]
     if open_sheet:
-        lines += ["", "Prompts outside the taxonomy (ours, CoT):", "", f"![open prompts]({Path(open_sheet).name})"]
+        named = sum(o["seen_action"] for o in extra["open_prompts"])
+        lines += ["", f"Open prompts (ours, CoT; {named} of {len(extra['open_prompts'])} name a seen action word for "
+                  "word, the others are worded outside the taxonomy):", "", f"![open prompts]({Path(open_sheet).name})"]
     examples = extra.get("examples", [])
     if examples:
         lines += ["", "## Example reasoning (ours, unseen actions)", ""]
@@ -266,7 +269,9 @@ def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool =
         open_preds = model_predictions(run / "finetune" / "model", list(OPEN_PROMPTS), True)[0]
         sheet, open_sheet = _contact_sheets(config, actions, refs, {short[k]: v for k, v in columns.items()},
                                             open_preds)
-        extra["open_prompts"] = [{"prompt": p, "reasoning": o.text} for p, o in zip(OPEN_PROMPTS, open_preds)]
+        seen_actions = {s.action for s in train}
+        extra["open_prompts"] = [{"prompt": p, "reasoning": o.text, "seen_action": action_of(p) in seen_actions}
+                                 for p, o in zip(OPEN_PROMPTS, open_preds)]
     write_report(Path(config.evaluate.report), rows, extra, sheet, open_sheet)
     result = {"rows": rows, **extra}
     (run / "evaluation.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -29,12 +29,15 @@ def _json(path: Path) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def package_checkpoint(config: TrainingConfig, output: str | Path) -> dict:
-    """Write ``output/model``, ``output/retrieval`` and ``output/manifest.json``; returns the manifest."""
+def package_checkpoint(config: TrainingConfig, output: str | Path, mode: str = "cot") -> dict:
+    """Write ``output/model`` (the fine-tuning run of ``mode``: "cot" or an ablation such as "unrefined"),
+    ``output/retrieval`` and ``output/manifest.json``; returns the manifest."""
     run = config.run_path
-    source = run / "finetune" / "model"
+    folder = "finetune" if mode == "cot" else f"finetune-{mode}"
+    finetune_command = "python -m training finetune" + ("" if mode == "cot" else f" --{mode}")
+    source = run / folder / "model"
     if not source.is_dir():
-        raise FileNotFoundError(f"{source}: no fine-tuned model; run `python -m training finetune` first")
+        raise FileNotFoundError(f"{source}: no fine-tuned model; run `{finetune_command}` first")
     output = Path(output)
     staging = output.with_name(output.name + ".tmp")
     if staging.exists():
@@ -50,16 +53,17 @@ def package_checkpoint(config: TrainingConfig, output: str | Path) -> dict:
     if total > MAX_TOTAL_BYTES:
         shutil.rmtree(staging)
         raise ValueError(f"checkpoint would be {total / 2**20:.1f} MiB, over the {MAX_TOTAL_BYTES / 2**20:.0f} MiB limit")
-    summary = _json(run / "finetune" / "summary.json") or {}
+    summary = _json(run / folder / "summary.json") or {}
     manifest = {
         "format": "cotpose-checkpoint/v1",
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data_sha256": summary.get("data_sha256"),
         "train_samples": summary.get("train_samples"),
         "training_config": dataclasses.asdict(config),
-        "commands": ["python -m training tokenizer", "python -m training pretrain", "python -m training finetune",
-                     "python -m training finetune --pose-loss-only", "python -m training retrieval",
-                     "python -m training evaluate", "python -m training package"],
+        "finetune_mode": mode,
+        "commands": ["python -m training tokenizer", "python -m training pretrain", finetune_command,
+                     "python -m training retrieval", "python -m training evaluate",
+                     "python -m training package" + ("" if mode == "cot" else f" --{mode}")],
         "metrics": {"tokenizer": _json(run / "tokenizer" / "tokenizer_metrics.json"),
                     "retrieval": _json(run / "retrieval" / "retrieval_metrics.json"),
                     "evaluation": (_json(run / "evaluation.json") or {}).get("rows")},
