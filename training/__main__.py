@@ -28,12 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="dataset export directory to train on (overrides data.export in the config)")
     ablation = parser.add_mutually_exclusive_group()
     ablation.add_argument("--text-loss-only", action="store_true",
-                          help="finetune: train the reasoning text only, no pose loss (paper ablation 1); package: ship it")
+                          help="finetune: train the reasoning text only, no pose loss (paper ablation 1); "
+                               "package: ship that run")
     ablation.add_argument("--unrefined", action="store_true",
                           help="finetune: reason with the raw captions instead of the refined texts (ablation 2); "
                                "package: ship that run")
     ablation.add_argument("--pose-loss-only", action="store_true",
-                          help="finetune: no reasoning, abstract prompt straight to pose (ablation 3); package: ship it")
+                          help="finetune: no reasoning, abstract prompt straight to pose (ablation 3); "
+                               "package: ship that run")
     parser.add_argument("--output", default="checkpoints/demo", help="package: target directory (default: %(default)s)")
     return parser
 

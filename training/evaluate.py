@@ -132,9 +132,9 @@ def write_report(path: Path, rows: dict[str, dict], extra: dict, sheet: str | No
     """The markdown report: the table, the retrieval model's recall and the tokenizer's reconstruction error."""
     lines = ["# Evaluation on unseen actions", "",
              f"{extra['actions']} held-out actions (never seen in any training stage), prompt "
-             f"\"Generate the pose of <action>\", the product's decoding ({DEFAULT_SAMPLES} reasonings, the shown one greedy, "
-             f"the others sampled at temperature {DEFAULT_TEMPERATURE}; code probabilities pooled with the shown one's "
-             f"share {DEFAULT_SHOWN_WEIGHT}; see `core/generate.py`); rows that "
+             f"\"Generate the pose of <action>\", the product's decoding ({DEFAULT_SAMPLES} reasonings, the shown "
+             f"one greedy, the others sampled at temperature {DEFAULT_TEMPERATURE}; code probabilities pooled "
+             f"with the shown one's share {DEFAULT_SHOWN_WEIGHT}; see `core/generate.py`); rows that "
              f"sample are scored with seeds {', '.join(map(str, EVAL_SEEDS))} and show mean ± standard deviation. "
              "Lower is better everywhere. MPJPE after giving "
              "the prediction the reference's global root rotation; PFD/TFD/MFD are distances between unit-norm "

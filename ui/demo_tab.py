@@ -81,8 +81,8 @@ def build_demo_tab(holder: ModelHolder, outputs: OutputArea, concurrency: int) -
                 temperature = gr.Slider(label="Temperature (0 = always the most likely description)", minimum=0.0,
                                         maximum=1.5, step=0.05, value=DEFAULT_TEMPERATURE)
                 top_p = gr.Slider(label="Top-p", minimum=0.05, maximum=1.0, step=0.05, value=DEFAULT_TOP_P)
-                samples = gr.Slider(label="Reasonings written (the pose pools them, mostly the first, greedy one, which is shown)",
-                                    minimum=1, maximum=16, step=1, value=DEFAULT_SAMPLES)
+                samples = gr.Slider(label="Reasonings written (the first, greedy one is shown and carries most "
+                                          "of the pose)", minimum=1, maximum=16, step=1, value=DEFAULT_SAMPLES)
                 seed = gr.Number(label="Seed (varies the sampled reasonings: temperature > 0, more than one)",
                                  value=0, precision=0, minimum=0)
                 compare = gr.Checkbox(label="Also generate without reasoning (comparison)", value=False,
