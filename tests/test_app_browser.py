@@ -203,5 +203,6 @@ def test_admin_exports_trains_and_sees_the_checkpoint(page, store):
     assert Path(checkpoint.path, "model").is_dir()
     expect(page.locator("#train-checkpoints")).to_contain_text("final_loss")
     expect(page.locator("#train-checkpoints")).to_contain_text("Ours (CoT) MPJPE_mm", timeout=20_000)  # shipped figures
+    expect(page.locator("#train-checkpoints")).to_contain_text("finetune_mode=unrefined")
     expect(page.locator("#train-plot")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "train.png"), full_page=True)

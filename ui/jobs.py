@@ -188,7 +188,10 @@ def _manifest_figures(metrics: dict) -> dict:
 def read_checkpoint_metrics(checkpoint: Path) -> dict:
     """Figures for the checkpoints table: evaluation metrics from a packaged checkpoint's manifest, or for a
     fine-tuning run its summary (steps, samples, data hash) and last logged losses."""
-    figures = _manifest_figures(_json_dict(checkpoint / "manifest.json").get("metrics") or {})
+    manifest = _json_dict(checkpoint / "manifest.json")
+    figures = _manifest_figures(manifest.get("metrics") or {})
+    if "finetune_mode" in manifest:
+        figures["finetune_mode"] = manifest["finetune_mode"]  # which evaluated run this checkpoint is
     summary = _json_dict(checkpoint / "summary.json")
     figures.update({key: value for key, value in summary.items()
                     if key in ("steps", "epochs", "train_samples", "data_sha256")})
