@@ -128,6 +128,11 @@ class TrainingConfig:
     def run_path(self) -> Path:
         return Path(self.run_dir)
 
+    def stage_path(self, stage_name: str, mode: str = "cot") -> Path:
+        """Output directory of a language-model stage: ``<run>/finetune`` for CoT, ``<run>/finetune-<mode>`` for an
+        ablation."""
+        return self.run_path / (stage_name if mode == "cot" else f"{stage_name}-{mode}")
+
 
 _SECTIONS = {"data": DataConfig, "tokenizer": TokenizerStage, "model": LanguageModelConfig, "pretrain": LMStage,
              "finetune": LMStage, "retrieval": RetrievalStage, "evaluate": EvaluateStage}

@@ -232,20 +232,21 @@ def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool =
     prompts = [refs_[0].abstract_prompt for refs_ in refs]
     retrieval = TextPoseRetrieval.from_pretrained(config.run_path / "retrieval")
     run = config.run_path
-    variants = {"Ours (CoT)": ("finetune", True, {}),
-                "Ours without reasoning (pose loss only)": ("finetune-pose-loss-only", False, {}),
-                "Ours, text loss only (ablation 1)": ("finetune-text-loss-only", True, {}),
-                "Ours, unrefined descriptions (ablation 2)": ("finetune-unrefined", True, {}),
-                "Ours (CoT), reasonings pooled with equal weights": ("finetune", True,
+    variants = {"Ours (CoT)": ("cot", True, {}),
+                "Ours without reasoning (pose loss only)": ("pose-loss-only", False, {}),
+                "Ours, text loss only (ablation 1)": ("text-loss-only", True, {}),
+                "Ours, unrefined descriptions (ablation 2)": ("unrefined", True, {}),
+                "Ours (CoT), reasonings pooled with equal weights": ("cot", True,
                                                                      {"shown_weight": 1 / DEFAULT_SAMPLES}),
-                "Ours (CoT), one greedy reasoning": ("finetune", True, {"temperature": 0.0}),
-                "Ours (CoT) decoded with --no-reasoning": ("finetune", False, {})}
+                "Ours (CoT), one greedy reasoning": ("cot", True, {"temperature": 0.0}),
+                "Ours (CoT) decoded with --no-reasoning": ("cot", False, {})}
     predictions: dict[str, list[Prediction]] = {}
     rows: dict[str, dict] = {}
-    for name, (folder, reasoning, options) in variants.items():
-        if (run / folder / "model").is_dir():
+    for name, (mode, reasoning, options) in variants.items():
+        model_dir = config.stage_path("finetune", mode) / "model"
+        if model_dir.is_dir():
             sampled = reasoning and options.get("temperature", DEFAULT_TEMPERATURE) > 0
-            per_seed = model_predictions(run / folder / "model", prompts, reasoning,
+            per_seed = model_predictions(model_dir, prompts, reasoning,
                                          EVAL_SEEDS if sampled else EVAL_SEEDS[:1], **options)
             predictions[name] = per_seed[0]
             rows[name] = mean_over_seeds([score(preds, refs, retrieval) for preds in per_seed])
@@ -258,15 +259,16 @@ def run_evaluation(config: TrainingConfig, samples: list[Sample], render: bool =
              "tokenizer": json.loads(tok_path.read_text()).get("heldout") if tok_path.is_file() else None,
              "examples": [{"prompt": p, "reasoning": pr.text} for p, pr in
                           zip(prompts[:6], predictions.get("Ours (CoT)", [])[:6])]}
-    if (run / "finetune" / "model").is_dir():
-        extra["seen_fit"] = seen_fit(run / "finetune" / "model", train, retrieval)
+    cot_model = config.stage_path("finetune") / "model"
+    if cot_model.is_dir():
+        extra["seen_fit"] = seen_fit(cot_model, train, retrieval)
     sheet = open_sheet = None
     if render and "Ours (CoT)" in predictions:
         columns = {k: predictions[k] for k in ("Ours (CoT)", "Ours without reasoning (pose loss only)",
                                               "Nearest-neighbour retrieval (MiniLM)") if k in predictions}
         short = {"Ours (CoT)": "ours", "Ours without reasoning (pose loss only)": "no reasoning",
                  "Nearest-neighbour retrieval (MiniLM)": "nearest neighbour"}
-        open_preds = model_predictions(run / "finetune" / "model", list(OPEN_PROMPTS), True)[0]
+        open_preds = model_predictions(cot_model, list(OPEN_PROMPTS), True)[0]
         sheet, open_sheet = _contact_sheets(config, actions, refs, {short[k]: v for k, v in columns.items()},
                                             open_preds)
         seen_actions = {s.action for s in train}

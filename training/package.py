@@ -33,11 +33,11 @@ def package_checkpoint(config: TrainingConfig, output: str | Path, mode: str = "
     """Write ``output/model`` (the fine-tuning run of ``mode``: "cot" or an ablation such as "unrefined"),
     ``output/retrieval`` and ``output/manifest.json``; returns the manifest."""
     run = config.run_path
-    folder = "finetune" if mode == "cot" else f"finetune-{mode}"
-    finetune_command = "python -m training finetune" + ("" if mode == "cot" else f" --{mode}")
-    source = run / folder / "model"
+    flag = "" if mode == "cot" else f" --{mode}"
+    finetune_dir = config.stage_path("finetune", mode)
+    source = finetune_dir / "model"
     if not source.is_dir():
-        raise FileNotFoundError(f"{source}: no fine-tuned model; run `{finetune_command}` first")
+        raise FileNotFoundError(f"{source}: no fine-tuned model; run `python -m training finetune{flag}` first")
     output = Path(output)
     staging = output.with_name(output.name + ".tmp")
     if staging.exists():
@@ -53,7 +53,7 @@ def package_checkpoint(config: TrainingConfig, output: str | Path, mode: str = "
     if total > MAX_TOTAL_BYTES:
         shutil.rmtree(staging)
         raise ValueError(f"checkpoint would be {total / 2**20:.1f} MiB, over the {MAX_TOTAL_BYTES / 2**20:.0f} MiB limit")
-    summary = _json(run / folder / "summary.json") or {}
+    summary = _json(finetune_dir / "summary.json") or {}
     manifest = {
         "format": "cotpose-checkpoint/v1",
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -61,9 +61,9 @@ def package_checkpoint(config: TrainingConfig, output: str | Path, mode: str = "
         "train_samples": summary.get("train_samples"),
         "training_config": dataclasses.asdict(config),
         "finetune_mode": mode,
-        "commands": ["python -m training tokenizer", "python -m training pretrain", finetune_command,
-                     "python -m training retrieval", "python -m training evaluate",
-                     "python -m training package" + ("" if mode == "cot" else f" --{mode}")],
+        "commands": ["python -m training tokenizer", "python -m training pretrain",
+                     f"python -m training finetune{flag}", "python -m training retrieval",
+                     "python -m training evaluate", f"python -m training package{flag}"],
         "metrics": {"tokenizer": _json(run / "tokenizer" / "tokenizer_metrics.json"),
                     "retrieval": _json(run / "retrieval" / "retrieval_metrics.json"),
                     "evaluation": (_json(run / "evaluation.json") or {}).get("rows")},

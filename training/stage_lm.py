@@ -66,8 +66,7 @@ def run_lm_stage(config: TrainingConfig, samples: list[Sample], stage_name: str,
     """Train the pretrain stage or one fine-tuning variant; returns a summary (also written as summary.json)."""
     torch.set_num_threads(config.threads)
     stage: LMStage = getattr(config, stage_name)
-    out_name = stage_name if mode == "cot" else f"{stage_name}-{mode}"
-    out_dir = config.run_path / out_name
+    out_dir = config.stage_path(stage_name, mode)
     ckpt_dir = out_dir / "checkpoint"
     generator = seed_everything(config.seed)
     train, _ = split_samples(samples)
@@ -114,8 +113,8 @@ def run_lm_stage(config: TrainingConfig, samples: list[Sample], stage_name: str,
     model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
     text_weight = 0.0 if mode == "pose-loss-only" else 1.0
     pose_weight = 0.0 if mode == "text-loss-only" else 1.0
-    log = MetricLog(out_dir / "metrics.jsonl", out_name)
-    progress = tqdm(total=total_steps, initial=step, desc=out_name, unit="step")
+    log = MetricLog(out_dir / "metrics.jsonl", out_dir.name)
+    progress = tqdm(total=total_steps, initial=step, desc=out_dir.name, unit="step")
     for epoch in range(step // steps_per_epoch, stage.epochs):
         loader = accelerator.prepare(DataLoader(items_for(epoch), batch_size=stage.batch_size, shuffle=False,
                                                 collate_fn=collate_items))
@@ -145,7 +144,7 @@ def run_lm_stage(config: TrainingConfig, samples: list[Sample], stage_name: str,
     final.eval().save_pretrained(out_dir / "model")
     if ckpt_dir.exists():
         shutil.rmtree(ckpt_dir)
-    summary = {"stage": out_name, "steps": step, "epochs": stage.epochs, "train_samples": len(train),
+    summary = {"stage": out_dir.name, "steps": step, "epochs": stage.epochs, "train_samples": len(train),
                "data_sha256": data_hash(samples), "stage_config": vars(stage),
                "parameters": sum(p.numel() for p in final.llm.parameters())}
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
